@@ -1,0 +1,1 @@
+"""The mic service: ASGI app, settings, authentication, middleware and the `mic` CLI."""

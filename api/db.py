@@ -1,0 +1,62 @@
+"""Tortoise configuration and start-up/shut-down of the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tortoise import Tortoise
+
+from api.settings import Settings
+from models import MODEL_MODULES
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    if url.startswith("sqlite://") and ":memory:" not in url:
+        path = Path(url.removeprefix("sqlite://").split("?", 1)[0])
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    url = settings.database_url
+    _ensure_sqlite_dir(url)
+    scheme = urlsplit(url).scheme
+    if scheme in {"postgres", "postgresql", "asyncpg"}:
+        parts = urlsplit(url)
+        connection: dict[str, Any] | str = {
+            # A bounded pool whose callers wait a bounded time (see api/pg_backend.py).
+            "engine": "api.pg_backend",
+            "credentials": {
+                "host": parts.hostname or "127.0.0.1",
+                "port": parts.port or 5432,
+                "user": parts.username or "postgres",
+                "password": parts.password or "",
+                "database": parts.path.lstrip("/"),
+                "minsize": 1,
+                "maxsize": settings.db_pool_max,
+                "acquire_timeout": settings.db_acquire_timeout_s,
+            },
+        }
+    else:
+        connection = url
+    return {
+        "connections": {"default": connection},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "migrations": "models.migrations",
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def init_db(settings: Settings) -> None:
+    await Tortoise.init(config=tortoise_config(settings))
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()

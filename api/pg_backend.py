@@ -1,0 +1,57 @@
+"""asyncpg backend whose pool waits a bounded time for a connection.
+
+Tortoise's asyncpg pool waits for a free connection forever; under overload we would rather
+answer 503 quickly (PoolTimeout) than hang every request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import asyncpg
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
+
+
+class PoolTimeout(Exception):
+    """No database connection became free in time."""
+
+
+class _BoundedAcquire:
+    def __init__(self, pool: asyncpg.Pool, timeout: float) -> None:
+        self._pool, self._timeout = pool, timeout
+
+    def __await__(self) -> Any:
+        return self._acquire().__await__()
+
+    async def _acquire(self) -> Any:
+        try:
+            return await self._pool.acquire(timeout=self._timeout)
+        except TimeoutError as exc:
+            raise PoolTimeout("no database connection free") from exc
+
+
+class _BoundedPool:
+    """Proxy that adds a timeout to ``acquire``; everything else goes to the real pool."""
+
+    def __init__(self, pool: asyncpg.Pool, timeout: float) -> None:
+        self._pool, self._timeout = pool, timeout
+
+    def acquire(self) -> _BoundedAcquire:
+        return _BoundedAcquire(self._pool, self._timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+
+class BoundedAsyncpgClient(AsyncpgDBClient):
+    def __init__(self, *args: Any, acquire_timeout: float = 5.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._acquire_timeout = float(acquire_timeout)
+
+    async def create_pool(self, **kwargs: Any) -> Any:
+        pool = await asyncio.wait_for(asyncpg.create_pool(None, **kwargs), timeout=30)
+        return _BoundedPool(pool, self._acquire_timeout)
+
+
+client_class = BoundedAsyncpgClient

@@ -1,0 +1,59 @@
+"""Settings from the environment (prefix ``MIC_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"  # noqa: S105 - refused in production
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MIC_", env_file=None, extra="ignore")
+
+    env: Literal["dev", "test", "production"] = "dev"
+    database_url: str = "sqlite://./var/mic.sqlite3"
+    # asyncpg pool: bounded, and a caller waits at most this long for a connection (then 503).
+    db_pool_max: int = Field(default=10, ge=1, le=200)
+    db_acquire_timeout_s: float = Field(default=5.0, gt=0)
+
+    token_secret: str = DEV_SECRET
+    token_issuer: str = "mic"
+    token_audience: str = "mic-api"
+    token_ttl_s: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    max_page_size: int = Field(default=100, ge=1, le=1000)
+    max_query_depth: int = Field(default=10, ge=2)
+    max_aliases: int = Field(default=15, ge=1)
+    max_tokens: int = Field(default=2000, ge=50)
+    max_directives: int = Field(default=10, ge=0)
+    max_fields: int = Field(default=300, ge=10)
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_s: int = Field(default=900, ge=1)
+
+    demo_password: str = "Mic-Demo-2026!"  # noqa: S105 - demo data only, documented in README
+    log_level: str = "INFO"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @model_validator(mode="after")
+    def _refuse_weak_secret_in_production(self) -> Settings:
+        if self.production and (self.token_secret == DEV_SECRET or len(self.token_secret) < 32):
+            raise ValueError(
+                "MIC_TOKEN_SECRET must be set to a random secret of at least 32 characters "
+                "when MIC_ENV=production"
+            )
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,11 @@
+"""The domain: Tortoise models per domain and the rules that need no request.
+
+models/ imports nothing from api/, schema/ or policies/.
+"""
+
+MODEL_MODULES = [
+    "models.reference",
+    "models.accounts",
+    "models.centres",
+    "models.audit",
+]
