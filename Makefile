@@ -1,0 +1,41 @@
+# mic: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint fmt sdl install clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the service on embedded SQLite with the demo programme; GraphiQL at http://127.0.0.1:8000/graphql
+run: $(STAMP)
+	$(BIN)/mic migrate
+	$(BIN)/mic seed-demo --if-empty
+	$(BIN)/mic serve --host 127.0.0.1 --port 8000
+
+## Run the tests (SQLite; set MIC_TEST_DATABASE_URL=postgres://... for PostgreSQL)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check api policies models tests bench
+	$(BIN)/mypy api policies models schema
+
+fmt: $(STAMP)
+	$(BIN)/ruff format api policies models tests bench
+	$(BIN)/ruff check --fix .
+
+## Regenerate the committed SDL after a schema change
+sdl: $(STAMP)
+	$(BIN)/python -c "from schema.root import sdl; open('schema/schema.graphql','w').write(sdl())"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

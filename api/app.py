@@ -1,0 +1,119 @@
+"""create_app(): the ASGI service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from tortoise import Tortoise, connections
+
+from api.db import close_db, init_db
+from api.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
+from api.pg_backend import PoolTimeout
+from api.security import ServiceSecurity
+from api.settings import Settings, get_settings
+from api.tokens import Principal
+from policies.enforcer import load_matrix
+from schema.context import Context
+from schema.limits import build_extensions
+from schema.root import build_schema
+
+log = logging.getLogger("mic.app")
+
+
+class MicGraphQL(GraphQL[Context, None]):
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+        self.security = ServiceSecurity(settings)
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        state = request.scope.get("state", {})
+        principal: Principal | None = state.get("principal")
+        client = request.client
+        return Context(
+            request_id=state.get("request_id", "-"),
+            client_addr=client.host if client else "",
+            security=self.security,
+            max_page_size=self.settings.max_page_size,
+            user_id=principal.user_id if principal else None,
+            token_version=principal.token_version if principal else 0,
+        )
+
+
+async def healthz(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(_: Request) -> Response:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # any failure means "not ready"
+        log.warning("readiness check failed", exc_info=True)
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Any:
+    """Build the service. ``manage_db=False`` leaves Tortoise to the caller (tests)."""
+    settings = settings or get_settings()
+    load_matrix()  # fail at start-up, not on the first request, if policy.csv is wrong
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if manage_db and not Tortoise._inited:
+            await init_db(settings)
+        try:
+            yield
+        finally:
+            if manage_db:
+                await close_db()
+
+    schema = build_schema(
+        build_extensions(
+            production=settings.production,
+            max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
+            max_directives=settings.max_directives,
+            max_fields=settings.max_fields,
+            unavailable=(PoolTimeout,),
+        ),
+        production=settings.production,
+    )
+    graphql_app = MicGraphQL(
+        settings,
+        schema=schema,
+        graphql_ide=None if settings.production else "graphiql",
+        # Queries only over POST: no mutation (nor query) can ride on a GET link.
+        allow_queries_via_get=False,
+    )
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Mount("/graphql", graphql_app),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(AuthenticationMiddleware, settings=settings)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["authorization", "content-type", "x-request-id"],
+        expose_headers=["x-request-id"],
+        max_age=600,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app

@@ -1,0 +1,152 @@
+"""The `mic` command: serve, migrate, seed-demo, token, audit verify, create-admin."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from tortoise import Tortoise
+
+from api.db import close_db, init_db, tortoise_config
+from api.settings import Settings, get_settings
+
+
+async def _with_db(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
+    await init_db(settings)
+    try:
+        return await work()
+    finally:
+        await close_db()
+
+
+async def _migrate(settings: Settings, cities: Path | None, industries: Path | None) -> int:
+    from tortoise.migrations.api.migrate import migrate
+
+    from models.reference_data import load_reference_data
+
+    await migrate(config=tortoise_config(settings))
+    await Tortoise.close_connections()
+
+    async def load() -> int:
+        new_cities, new_industries = await load_reference_data(cities, industries)
+        print(f"migrated; reference data: {new_cities} new cities, {new_industries} new industries")
+        return 0
+
+    return await _with_db(settings, load)
+
+
+async def _token(settings: Settings, username: str) -> int:
+    from api.tokens import issue_token
+    from models.accounts import User
+
+    async def work() -> int:
+        user = await User.get_or_none(username=username.lower())
+        if user is None or not user.is_active:
+            print(f"no active user named {username!r}", file=sys.stderr)
+            return 1
+        print(issue_token(settings, user.id, user.token_version).token)
+        return 0
+
+    return await _with_db(settings, work)
+
+
+async def _audit_verify(settings: Settings) -> int:
+    from models.audit import verify_chain
+
+    async def work() -> int:
+        count, problems = await verify_chain()
+        for problem in problems:
+            print(f"entry {problem.seq}: {problem.problem}")
+        print(f"{count} entries checked: " + ("intact" if not problems else f"{len(problems)} problems"))
+        return 0 if not problems else 1
+
+    return await _with_db(settings, work)
+
+
+async def _seed_demo(settings: Settings, if_empty: bool) -> int:
+    from api.demo import seed_demo
+
+    async def work() -> int:
+        summary = await seed_demo(settings.demo_password, only_if_empty=if_empty)
+        print(summary)
+        return 0
+
+    return await _with_db(settings, work)
+
+
+async def _create_admin(settings: Settings, username: str, display_name: str) -> int:
+    from api.demo import ensure_admin
+    from api.passwords import WeakPassword, check_policy
+
+    password = os.environ.get("MIC_ADMIN_PASSWORD") or getpass.getpass("password: ")
+    try:
+        check_policy(password, username)
+    except WeakPassword as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+
+    async def work() -> int:
+        created = await ensure_admin(username.lower(), display_name, password)
+        print("created" if created else "exists: nothing changed")
+        return 0
+
+    return await _with_db(settings, work)
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int, reload: bool) -> int:
+    import uvicorn
+
+    from api.logging import configure_logging
+
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        "api.asgi:app", host=host, port=port, workers=workers, reload=reload,
+        proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        timeout_graceful_shutdown=20, log_config=None, server_header=False,
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mic", description="Manufacturing Innovation Centre platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the HTTP service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--reload", action="store_true")
+    migrate = sub.add_parser("migrate", help="apply schema migrations and load reference data")
+    migrate.add_argument("--cities", type=Path, help="JSON list of cities (default: Guangxi)")
+    migrate.add_argument("--industries", type=Path, help="JSON list of industries")
+    seed = sub.add_parser("seed-demo", help="create the demo programme (idempotent)")
+    seed.add_argument("--if-empty", action="store_true", help="only when there are no centres yet")
+    token = sub.add_parser("token", help="print an access token for an existing user")
+    token.add_argument("username")
+    audit = sub.add_parser("audit", help="audit log tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="check the hash chain; exit 1 if broken")
+    admin = sub.add_parser("create-admin", help="create a provincial administrator")
+    admin.add_argument("username")
+    admin.add_argument("--display-name", default="Provincial administrator")
+
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    if args.command == "serve":
+        return _serve(settings, args.host, args.port, args.workers, args.reload)
+    runners: dict[str, Callable[[], Awaitable[int]]] = {
+        "migrate": lambda: _migrate(settings, args.cities, args.industries),
+        "seed-demo": lambda: _seed_demo(settings, args.if_empty),
+        "token": lambda: _token(settings, args.username),
+        "audit": lambda: _audit_verify(settings),
+        "create-admin": lambda: _create_admin(settings, args.username, args.display_name),
+    }
+    return asyncio.run(runners[args.command]())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

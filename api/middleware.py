@@ -1,0 +1,152 @@
+"""Plain ASGI middleware: request id + access log, body-size limit, bearer-token authentication."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from api.settings import Settings
+from api.tokens import InvalidToken, verify_token
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("mic.http")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+async def _json(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    payload = json.dumps(body).encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"),
+                    (b"content-length", str(len(payload)).encode()), *(headers or [])],
+    })
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _error(message: str, code: str, request_id: str) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (or keeps a well-formed incoming one), echoes it and logs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started, status = time.perf_counter(), 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "%s %s %s %.1fms", scope["method"], scope["path"], status,
+                (time.perf_counter() - started) * 1000,
+                extra={"request_id": request_id},
+            )
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies beyond the limit with 413: by Content-Length, or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = scope.get("state", {}).get("request_id", "-")
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        too_large = _error("request body too large", "BAD_USER_INPUT", request_id)
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                await _json(send, 400, _error("bad content-length", "BAD_USER_INPUT", request_id))
+                return
+            if declared > self.max_bytes:
+                await _json(send, 413, too_large)
+                return
+        received = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if not response_started:
+                await _json(send, 413, too_large)
+
+
+class AuthenticationMiddleware:
+    """Turns a bearer token into a Principal in ``scope["state"]``. A bad token is 401."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        header = dict(scope.get("headers") or []).get(b"authorization")
+        state["principal"] = None
+        if header is not None:
+            scheme, _, token = header.decode("latin-1").partition(" ")
+            try:
+                if scheme.lower() != "bearer" or not token.strip():
+                    raise InvalidToken("not a bearer token")
+                state["principal"] = verify_token(self.settings, token.strip())
+            except InvalidToken as exc:
+                log.info("rejected token: %s", exc, extra={"request_id": state.get("request_id")})
+                await _json(
+                    send, 401,
+                    _error("invalid or expired token", "UNAUTHENTICATED", state.get("request_id", "-")),
+                    [(b"www-authenticate", b'Bearer error="invalid_token"')],
+                )
+                return
+        await self.app(scope, receive, send)

@@ -1,0 +1,119 @@
+"""Tenant scopes: the ONLY place where an Access is turned into a query filter.
+
+Every list, count, look-up and DataLoader starts from one of these querysets, so what a role may
+not see is absent everywhere (R-ACC-5).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
+from models.accounts import RoleBinding, User
+from models.audit import AuditEntry
+from models.centres import AllianceMember, Centre
+from models.reference import Organisation
+from policies.enforcer import Access, Authorizer
+from policies.vocabulary import Action, Resource
+
+
+def _nothing() -> Q:
+    # An always-false filter that still yields a valid query (and a constant statement count).
+    return Q(id__in=[])
+
+
+def _current_member_centres(organisations: frozenset[UUID]) -> Subquery:
+    return Subquery(
+        AllianceMember.filter(organisation_id__in=organisations, left_on=None).values("centre_id")
+    )
+
+
+def _centre_filter(access: Access) -> Q | None:
+    """None = no restriction (province-wide)."""
+    if access.everywhere:
+        return None
+    parts: list[Q] = []
+    if access.cities:
+        parts.append(Q(city_id__in=access.cities))
+    if access.organisations:
+        parts.append(Q(id__in=_current_member_centres(access.organisations)))
+    if access.lead_organisations:
+        parts.append(Q(lead_organisation_id__in=access.lead_organisations))
+    return Q(*parts, join_type=Q.OR) if parts else _nothing()
+
+
+def visible_centres(authz: Authorizer, action: Action = Action.READ) -> QuerySet[Centre]:
+    flt = _centre_filter(authz.access(Resource.CENTRE, action))
+    return Centre.all() if flt is None else Centre.filter(flt)
+
+
+def visible_alliance_members(authz: Authorizer) -> QuerySet[AllianceMember]:
+    """Members of the centres the caller can read."""
+    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ))
+    if flt is None:
+        return AllianceMember.all()
+    return AllianceMember.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))
+
+
+def visible_organisations(authz: Authorizer) -> QuerySet[Organisation]:
+    access = authz.access(Resource.ORGANISATION, Action.READ)
+    if access.everywhere:
+        return Organisation.all()
+    parts: list[Q] = []
+    if access.cities:
+        # Organisations of the city, and every member of the city's centres' alliances.
+        city_centres = Subquery(Centre.filter(city_id__in=access.cities).values("id"))
+        parts.append(Q(city_id__in=access.cities))
+        parts.append(
+            Q(id__in=Subquery(AllianceMember.filter(centre_id__in=city_centres).values(
+                "organisation_id"
+            )))
+        )
+    if access.organisations:
+        # Its own organisation, and the fellow members of the alliances it belongs to.
+        parts.append(Q(id__in=access.organisations))
+        parts.append(
+            Q(id__in=Subquery(AllianceMember.filter(
+                centre_id__in=_current_member_centres(access.organisations)
+            ).values("organisation_id")))
+        )
+    return Organisation.filter(Q(*parts, join_type=Q.OR) if parts else _nothing())
+
+
+def visible_users(authz: Authorizer, action: Action = Action.READ) -> QuerySet[User]:
+    access = authz.access(Resource.USER, action)
+    if access.everywhere:
+        return User.all()
+    if access.own:
+        return User.filter(id=authz.user_id)
+    return User.filter(_nothing())
+
+
+def visible_role_bindings(authz: Authorizer) -> QuerySet[RoleBinding]:
+    access = authz.access(Resource.ROLE_BINDING, Action.READ)
+    if access.everywhere:
+        return RoleBinding.all()
+    return RoleBinding.filter(_nothing())
+
+
+def visible_audit_entries(authz: Authorizer) -> QuerySet[AuditEntry]:
+    access = authz.access(Resource.AUDIT_LOG, Action.READ)
+    if access.everywhere:
+        return AuditEntry.all()
+    return AuditEntry.filter(_nothing())
+
+
+def own_account(authz: Authorizer) -> QuerySet[User]:
+    """The caller's own user row (``me``, password change): always self, never anyone else."""
+    return User.filter(id=authz.user_id)
+
+
+def own_role_bindings(authz: Authorizer) -> QuerySet[RoleBinding]:
+    return RoleBinding.filter(user_id=authz.user_id, revoked_at=None)
+
+
+def own_organisation(authz: Authorizer, organisation_id: UUID) -> QuerySet[Organisation]:
+    """The caller's own organisation (shown by ``me``)."""
+    return Organisation.filter(id=organisation_id, users__id=authz.user_id)

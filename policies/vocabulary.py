@@ -1,0 +1,37 @@
+"""The words of the authorization matrix. Every value appears in policy.csv as written here."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from models.accounts import RoleName as Role
+
+__all__ = ["Action", "Resource", "Role", "Scope"]
+
+
+class Resource(StrEnum):
+    CENTRE = "centre"
+    ORGANISATION = "organisation"
+    USER = "user"
+    ROLE_BINDING = "role_binding"
+    AUDIT_LOG = "audit_log"
+
+
+class Action(StrEnum):
+    READ = "read"
+    CREATE = "create"
+    GRANT = "grant"
+    REVOKE = "revoke"
+    RESET_PASSWORD = "reset_password"
+    DISABLE = "disable"
+
+
+class Scope(StrEnum):
+    """How far a permission reaches, bounded by the tenant of the role binding."""
+
+    ALL = "all"  # the whole province
+    OWN_CITY = "own_city"  # the binding's city
+    MEMBER_ORG = "member_org"  # centres whose alliance has the binding's organisation
+    LEAD_ORG = "lead_org"  # centres led by the binding's organisation
+    ASSIGNED = "assigned"  # what the expert was assigned
+    SELF = "self"  # the user's own records

@@ -1,0 +1,53 @@
+"""Reading reference data and organisations."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models import reference as m
+from policies import scopes
+from policies.vocabulary import Action, Resource
+from schema.context import Info
+from schema.errors import NotFound
+from schema.ids import parse_id
+from schema.pagination import Connection, paginate
+from schema.reference.types import City, Industry, Organisation
+
+
+@strawberry.type
+class ReferenceQueries:
+    @strawberry.field(description="The cities of the province / 地级市")
+    async def cities(self, info: Info) -> list[City]:
+        await info.context.caller()
+        return [City.of(c) for c in await m.City.all().order_by("code")]
+
+    @strawberry.field(description="The key industries / 重点产业")
+    async def industries(self, info: Info) -> list[Industry]:
+        await info.context.caller()
+        return [Industry.of(i) for i in await m.Industry.all().order_by("position", "code")]
+
+    @strawberry.field(description="Organisations the caller may see / 可见单位")
+    async def organisations(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        search: str | None = None,
+    ) -> Connection[Organisation]:
+        authz = await info.context.authz()
+        authz.access(Resource.ORGANISATION, Action.READ)
+        queryset = scopes.visible_organisations(authz)
+        if search:
+            queryset = queryset.filter(name__icontains=search.strip())
+        return await paginate(
+            queryset, first=first, after=after, max_page_size=info.context.max_page_size,
+            order_by=("name", "id"), to_node=Organisation.of,
+        )
+
+    @strawberry.field(description="One organisation, if the caller may see it / 单个单位")
+    async def organisation(self, info: Info, id: strawberry.ID) -> Organisation:
+        authz = await info.context.authz()
+        row = await scopes.visible_organisations(authz).get_or_none(id=parse_id(id, "organisation"))
+        if row is None:
+            raise NotFound("organisation")
+        return Organisation.of(row)

@@ -1,0 +1,83 @@
+"""Cities, industries and organisations as GraphQL types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from uuid import UUID
+
+import strawberry
+
+from models import reference as m
+from schema.context import Info
+from schema.errors import NotFound
+
+
+@strawberry.type(description="A prefecture-level city (GB/T 2260) / 地级市")
+class City:
+    id: strawberry.ID
+    code: str = strawberry.field(description="GB/T 2260 code / 行政区划代码")
+    name_zh: str
+    name_en: str
+    pinyin: str
+
+    @classmethod
+    def of(cls, row: m.City) -> City:
+        return cls(id=strawberry.ID(str(row.id)), code=row.code, name_zh=row.name_zh,
+                   name_en=row.name_en, pinyin=row.pinyin)
+
+
+@strawberry.type(description="A key industry of the province / 重点产业")
+class Industry:
+    id: strawberry.ID
+    code: str
+    name_zh: str
+    name_en: str
+
+    @classmethod
+    def of(cls, row: m.Industry) -> Industry:
+        return cls(id=strawberry.ID(str(row.id)), code=row.code, name_zh=row.name_zh,
+                   name_en=row.name_en)
+
+
+@strawberry.enum(description="Kind of organisation / 单位类型")
+class OrganisationKind(Enum):
+    ENTERPRISE = strawberry.enum_value("enterprise", description="Enterprise / 企业")
+    RESEARCH_INSTITUTE = strawberry.enum_value("research_institute", description="Research institute / 科研院所")
+    UNIVERSITY = strawberry.enum_value("university", description="University / 高校")
+    OTHER = strawberry.enum_value("other", description="Other / 其他")
+
+
+@strawberry.type(description="An enterprise, institute or university / 单位")
+class Organisation:
+    id: strawberry.ID
+    name: str
+    short_name: str
+    credit_code: str = strawberry.field(description="Unified social credit code / 统一社会信用代码")
+    kind: OrganisationKind
+    created_at: datetime
+    city_id: strawberry.Private[UUID]
+
+    @strawberry.field(description="City where it is registered / 注册地")
+    async def city(self, info: Info) -> City:
+        return await load_city(info, self.city_id)
+
+    @classmethod
+    def of(cls, row: m.Organisation) -> Organisation:
+        return cls(
+            id=strawberry.ID(str(row.id)), name=row.name, short_name=row.short_name,
+            credit_code=row.credit_code, kind=OrganisationKind(row.kind.value),
+            created_at=row.created_at, city_id=row.city_id,
+        )
+
+
+async def load_city(info: Info, city_id: UUID) -> City:
+    row = await (await info.context.loaders()).city.load(city_id)
+    if row is None:
+        raise NotFound("city")
+    return City.of(row)
+
+
+async def load_organisation(info: Info, organisation_id: UUID) -> Organisation | None:
+    row = await (await info.context.loaders()).organisation.load(organisation_id)
+    return None if row is None else Organisation.of(row)

@@ -1,0 +1,38 @@
+"""The schema: every domain's queries and mutations merged into one Query and one Mutation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from schema.accounts.mutations import AccountMutations
+from schema.accounts.queries import AccountQueries
+from schema.audit.queries import AuditQueries
+from schema.centres.queries import CentreQueries
+from schema.reference.mutations import ReferenceMutations
+from schema.reference.queries import ReferenceQueries
+
+Query = merge_types("Query", (AccountQueries, CentreQueries, ReferenceQueries, AuditQueries))
+Mutation = merge_types("Mutation", (AccountMutations, ReferenceMutations))
+
+
+def build_schema(
+    extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
+    *,
+    production: bool = False,
+) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=list(extensions),
+        config=StrawberryConfig(disable_field_suggestions=production, sort_schema=True),
+    )
+
+
+def sdl() -> str:
+    """The SDL committed as schema/schema.graphql (independent of settings)."""
+    return build_schema().as_str() + "\n"
