@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from tortoise import Tortoise, connections
@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Mount("/graphql", graphql_app),
+            Route("/graphql", graphql_app),
         ],
         lifespan=lifespan,
     )

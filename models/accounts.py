@@ -62,7 +62,7 @@ class RoleBinding(Entity):
         "models.User", related_name="granted_bindings", null=True, on_delete=fields.RESTRICT
     )
     granted_by_id: UUID | None
-    revoked_at = fields.DatetimeField(null=True, index=True)
+    revoked_at = fields.DatetimeField(null=True, db_index=True)
 
     class Meta:
         table = "role_binding"

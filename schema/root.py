@@ -29,7 +29,7 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         extensions=list(extensions),
-        config=StrawberryConfig(disable_field_suggestions=production, sort_schema=True),
+        config=StrawberryConfig(disable_field_suggestions=production),
     )
 
 

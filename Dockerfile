@@ -1,0 +1,88 @@
+# syntax=docker/dockerfile:1
+#
+# mic: GraphQL service for the Guangxi Manufacturing Innovation Centre programme.
+#
+#   docker build -t mic .
+#   docker run --rm -p 8000:8000 \
+#       -e MIC_TOKEN_SECRET="$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+#       -e MIC_DATABASE_URL=postgres://mic:PASSWORD@HOST:5432/mic \
+#       -e MIC_MIGRATE_ON_START=1 mic
+#
+# See compose.yaml for a PostgreSQL set-up. MIC_ENV defaults to production, which
+# refuses to start without MIC_TOKEN_SECRET (>= 32 characters).
+
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+# ---------------------------------------------------------------------------
+# builder: install the package and its pinned dependencies into /opt/venv
+# ---------------------------------------------------------------------------
+FROM ${PYTHON_IMAGE} AS builder
+
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_INPUT=1
+
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+
+WORKDIR /src
+
+# Dependencies first, in their own layer, so that a code-only change does not
+# re-download them. The list is read from pyproject.toml (the pins live there).
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install --no-cache-dir -r /tmp/requirements.txt
+
+# Then the package itself (not editable: code and package data land in site-packages).
+# `README.md*` matches nothing harmlessly if there is no README yet
+# (pyproject.toml declares readme = "README.md").
+COPY pyproject.toml README.md* ./
+COPY api ./api
+COPY models ./models
+COPY policies ./policies
+COPY schema ./schema
+RUN pip install --no-cache-dir . \
+    && mic --help > /dev/null
+
+# ---------------------------------------------------------------------------
+# runtime
+# ---------------------------------------------------------------------------
+FROM ${PYTHON_IMAGE} AS runtime
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PATH=/opt/venv/bin:$PATH \
+    MIC_ENV=production
+
+RUN groupadd --system --gid 10001 mic \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin mic
+
+# The venv's interpreter is a symlink to /usr/local/bin/python3.11, which exists
+# here too because both stages use the same base image.
+COPY --from=builder /opt/venv /opt/venv
+COPY --chmod=0755 docker/entrypoint.sh /usr/local/bin/mic-entrypoint
+
+# /app is the working directory; /app/var is the only writable place (the default
+# SQLite URL is sqlite://./var/mic.sqlite3, relative to the working directory).
+WORKDIR /app
+RUN mkdir -p /app/var && chown 10001:10001 /app/var
+
+USER 10001:10001
+
+EXPOSE 8000
+
+# Liveness only (/readyz also checks the database). No curl in slim: use Python.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"]
+
+# uvicorn handles SIGTERM: stops accepting, drains in-flight requests (20 s max).
+STOPSIGNAL SIGTERM
+
+# The entrypoint execs `mic serve --host 0.0.0.0 --port 8000 --workers ${MIC_WORKERS:-2}`
+# (after `mic migrate` when MIC_MIGRATE_ON_START=1). Other commands, e.g.
+#   docker run ... mic seed-demo --if-empty
+#   docker run ... -e MIC_ADMIN_PASSWORD=... mic create-admin alice
+# run `mic <command>` instead.
+ENTRYPOINT ["/usr/local/bin/mic-entrypoint"]
+CMD ["serve"]
