@@ -14,6 +14,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from tortoise import Tortoise, connections
 
 from api.db import close_db, init_db
@@ -24,6 +26,7 @@ from api.settings import Settings, get_settings
 from api.tokens import Principal
 from policies.enforcer import load_matrix
 from schema.context import Context
+from schema.errors import shape_error
 from schema.limits import build_extensions
 from schema.root import build_schema
 
@@ -35,6 +38,22 @@ class MicGraphQL(GraphQL[Context, None]):
         super().__init__(**kwargs)
         self.settings = settings
         self.security = ServiceSecurity(settings)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors:
+            request_id = request.scope.get("state", {}).get("request_id", "-")
+            result.errors = [shape_error(e, request_id, (PoolTimeout,)) for e in result.errors]
+        return await super().process_result(request, result)
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        errors = response_data.get("errors") if isinstance(response_data, dict) else None
+        if errors and any(e.get("extensions", {}).get("code") == "UNAVAILABLE" for e in errors):
+            response.status_code = 503  # the pool had no connection in time: retry later
+            response.headers["retry-after"] = "2"
+        return response
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
@@ -86,7 +105,6 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
             max_tokens=settings.max_tokens,
             max_directives=settings.max_directives,
             max_fields=settings.max_fields,
-            unavailable=(PoolTimeout,),
         ),
         production=settings.production,
     )

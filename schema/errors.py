@@ -1,18 +1,17 @@
 """Stable error codes (``extensions.code``) and the extension that shapes every error.
 
 Errors we raise on purpose carry their code and message; anything else is masked as INTERNAL with
-the request id, and logged with its traceback.
+the request id, and logged with its traceback. The HTTP view applies ``shape_error`` to every error
+of every result, parse and validation errors included (an extension does not see those).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from policies.enforcer import Forbidden
 
@@ -71,7 +70,10 @@ class Unavailable(MicError):
     code = Code.UNAVAILABLE
 
 
-def _shape(error: GraphQLError, request_id: str, unavailable: tuple[type[BaseException], ...]) -> GraphQLError:
+def shape_error(
+    error: GraphQLError, request_id: str, unavailable: tuple[type[BaseException], ...] = ()
+) -> GraphQLError:
+    """Give an error its stable code; mask anything we did not raise on purpose."""
     original = error.original_error
     if original is None:
         # Parse, validation and limit errors: the client's query is at fault.
@@ -89,27 +91,9 @@ def _shape(error: GraphQLError, request_id: str, unavailable: tuple[type[BaseExc
             original.message, error.nodes, error.source, error.positions, error.path,
             extensions={"code": str(original.code), **original.details},
         )
-    log.error(
-        "unhandled error in resolver (request %s)", request_id, exc_info=original
-    )
+    log.error("unhandled error in resolver (request %s)", request_id, exc_info=original)
     return GraphQLError(
         f"internal error; quote request id {request_id}",
         error.nodes, error.source, error.positions, error.path,
         extensions={"code": str(Code.INTERNAL), "requestId": request_id},
     )
-
-
-class ShapeErrors(SchemaExtension):
-    """Gives every error a stable code and masks unexpected ones (with the request id)."""
-
-    def __init__(self, *, unavailable: tuple[type[BaseException], ...] = ()) -> None:
-        self.unavailable = unavailable
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is None or not getattr(result, "errors", None):
-            return
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", "-")
-        result.errors = [_shape(e, request_id, self.unavailable) for e in result.errors]

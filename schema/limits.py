@@ -17,8 +17,6 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from schema.errors import ShapeErrors
-
 
 def _counting_rule(node_type: type, limit: int, what: str) -> type[ASTValidationRule]:
     """A validation rule that reports once when a document has more than ``limit`` nodes."""
@@ -48,14 +46,12 @@ def build_extensions(
     max_tokens: int,
     max_directives: int,
     max_fields: int,
-    unavailable: tuple[type[BaseException], ...] = (),
 ) -> Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     rules = [
         _counting_rule(DirectiveNode, max_directives, "directives"),
         _counting_rule(FieldNode, max_fields, "fields"),
     ]
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        lambda: ShapeErrors(unavailable=unavailable),
         ParserCache,
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         lambda: AddValidationRules(rules),
