@@ -39,7 +39,9 @@ class MicGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.security = ServiceSecurity(settings)
 
-    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
         if result.errors:
             request_id = request.scope.get("state", {}).get("request_id", "-")
             result.errors = [shape_error(e, request_id, (PoolTimeout,)) for e in result.errors]
@@ -49,13 +51,17 @@ class MicGraphQL(GraphQL[Context, None]):
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
         response = super().create_response(response_data, sub_response)
-        errors = response_data.get("errors") if isinstance(response_data, dict) else None
-        if errors and any(e.get("extensions", {}).get("code") == "UNAVAILABLE" for e in errors):
+        errors: list[Any] = (
+            list(response_data.get("errors") or []) if isinstance(response_data, dict) else []
+        )
+        if any((e.get("extensions") or {}).get("code") == "UNAVAILABLE" for e in errors):
             response.status_code = 503  # the pool had no connection in time: retry later
             response.headers["retry-after"] = "2"
         return response
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         state = request.scope.get("state", {})
         principal: Principal | None = state.get("principal")
         client = request.client

@@ -7,8 +7,9 @@ import asyncio
 import getpass
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from tortoise import Tortoise
 
@@ -62,7 +63,10 @@ async def _audit_verify(settings: Settings) -> int:
         count, problems = await verify_chain()
         for problem in problems:
             print(f"entry {problem.seq}: {problem.problem}")
-        print(f"{count} entries checked: " + ("intact" if not problems else f"{len(problems)} problems"))
+        print(
+            f"{count} entries checked: "
+            + ("intact" if not problems else f"{len(problems)} problems")
+        )
         return 0 if not problems else 1
 
     return await _with_db(settings, work)
@@ -105,15 +109,24 @@ def _serve(settings: Settings, host: str, port: int, workers: int, reload: bool)
 
     configure_logging(settings.log_level)
     uvicorn.run(
-        "api.asgi:app", host=host, port=port, workers=workers, reload=reload,
-        proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        timeout_graceful_shutdown=20, log_config=None, server_header=False,
+        "api.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        timeout_graceful_shutdown=20,
+        log_config=None,
+        server_header=False,
     )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mic", description="Manufacturing Innovation Centre platform")
+    parser = argparse.ArgumentParser(
+        prog="mic", description="Manufacturing Innovation Centre platform"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
@@ -138,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     if args.command == "serve":
         return _serve(settings, args.host, args.port, args.workers, args.reload)
-    runners: dict[str, Callable[[], Awaitable[int]]] = {
+    runners: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
         "migrate": lambda: _migrate(settings, args.cities, args.industries),
         "seed-demo": lambda: _seed_demo(settings, args.if_empty),
         "token": lambda: _token(settings, args.username),

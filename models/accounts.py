@@ -35,7 +35,7 @@ class User(Entity):
     token_version = fields.IntField(default=0)
     password_changed_at = fields.DatetimeField(null=True)
     # Experts declare organisations they must never review (R-REV-1).
-    declared_conflicts = fields.JSONField(default=list)
+    declared_conflicts = fields.JSONField[list[str]](default=list)
 
     class Meta:
         table = "app_user"

@@ -48,7 +48,9 @@ class Centre(Entity):
     lead_organisation_id: UUID
     direction = fields.CharField(max_length=200, default="")
     operating_company = fields.CharField(max_length=200, default="")
-    status = fields.CharEnumField(CentreStatus, max_length=32, default=CentreStatus.DRAFT, db_index=True)
+    status = fields.CharEnumField(
+        CentreStatus, max_length=32, default=CentreStatus.DRAFT, db_index=True
+    )
     is_national = fields.BooleanField(default=False)
     listed_on = fields.DateField(null=True)
     established_on = fields.DateField(null=True)

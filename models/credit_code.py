@@ -34,16 +34,16 @@ def normalise_credit_code(raw: str) -> str:
     """Return the canonical (upper-case, trimmed) code or raise InvalidCreditCode."""
     code = raw.strip().upper()
     if len(code) != 18:
-        raise InvalidCreditCode(
-            f"a unified social credit code has 18 characters, got {len(code)}"
-        )
+        raise InvalidCreditCode(f"a unified social credit code has 18 characters, got {len(code)}")
     if not _SHAPE.match(code):
         raise InvalidCreditCode(
             "a unified social credit code uses digits and capital letters except I, O, S, V, Z, "
             "with a 6-digit administrative division code in positions 3-8"
         )
     if _org_check_character(code[8:16]) != code[16]:
-        raise InvalidCreditCode("the organisation code (positions 9-17) has a wrong check character")
+        raise InvalidCreditCode(
+            "the organisation code (positions 9-17) has a wrong check character"
+        )
     expected = _check_character(code[:17])
     if expected != code[17]:
         raise InvalidCreditCode(

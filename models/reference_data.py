@@ -1,4 +1,4 @@
-"""Loading reference data (cities, industries) from JSON files: data, not code (R-REF-1, R-REF-2)."""
+"""Reference data (cities, industries) loaded from JSON: data, not code (R-REF-1, R-REF-2)."""
 
 from __future__ import annotations
 

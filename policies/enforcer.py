@@ -75,7 +75,12 @@ class Matrix:
         for line in self.enforcer.get_policy():
             if len(line) != 4:
                 raise ValueError(f"policy line must be role, resource, action, scope: {line}")
-            role, res, act, scope = Role(line[0]), Resource(line[1]), Action(line[2]), Scope(line[3])
+            role, res, act, scope = (
+                Role(line[0]),
+                Resource(line[1]),
+                Action(line[2]),
+                Scope(line[3]),
+            )
             if (role, res, act) in self._scopes:
                 raise ValueError(f"duplicate policy line for {role}, {res}, {act}")
             self._scopes[(role, res, act)] = scope

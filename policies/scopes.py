@@ -67,17 +67,23 @@ def visible_organisations(authz: Authorizer) -> QuerySet[Organisation]:
         city_centres = Subquery(Centre.filter(city_id__in=access.cities).values("id"))
         parts.append(Q(city_id__in=access.cities))
         parts.append(
-            Q(id__in=Subquery(AllianceMember.filter(centre_id__in=city_centres).values(
-                "organisation_id"
-            )))
+            Q(
+                id__in=Subquery(
+                    AllianceMember.filter(centre_id__in=city_centres).values("organisation_id")
+                )
+            )
         )
     if access.organisations:
         # Its own organisation, and the fellow members of the alliances it belongs to.
         parts.append(Q(id__in=access.organisations))
         parts.append(
-            Q(id__in=Subquery(AllianceMember.filter(
-                centre_id__in=_current_member_centres(access.organisations)
-            ).values("organisation_id")))
+            Q(
+                id__in=Subquery(
+                    AllianceMember.filter(
+                        centre_id__in=_current_member_centres(access.organisations)
+                    ).values("organisation_id")
+                )
+            )
         )
     return Organisation.filter(Q(*parts, join_type=Q.OR) if parts else _nothing())
 

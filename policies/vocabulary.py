@@ -22,7 +22,7 @@ class Action(StrEnum):
     CREATE = "create"
     GRANT = "grant"
     REVOKE = "revoke"
-    RESET_PASSWORD = "reset_password"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - an action name
     DISABLE = "disable"
 
 

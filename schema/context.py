@@ -25,15 +25,21 @@ if TYPE_CHECKING:
 
 
 class IssuedToken(Protocol):
-    token: str
-    expires_at: datetime
+    @property
+    def token(self) -> str: ...
+
+    @property
+    def expires_at(self) -> datetime: ...
 
 
 class Security(Protocol):
     """What the schema needs from the service's authentication, injected by api/."""
 
-    login_max_failures: int
-    login_lockout_s: int
+    @property
+    def login_max_failures(self) -> int: ...
+
+    @property
+    def login_lockout_s(self) -> int: ...
 
     def issue_token(self, user_id: UUID, token_version: int) -> IssuedToken: ...
 
@@ -92,7 +98,9 @@ class Context:
 
     # --- audit -------------------------------------------------------------------------------
 
-    def _granting(self, authz: Authorizer, resource: Resource | None, action: Action | None) -> Grant | None:
+    def _granting(
+        self, authz: Authorizer, resource: Resource | None, action: Action | None
+    ) -> Grant | None:
         if resource is None or action is None:
             return authz.grants[0] if authz.grants else None
         for grant in authz.grants:

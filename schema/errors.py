@@ -79,7 +79,11 @@ def shape_error(
         # Parse, validation and limit errors: the client's query is at fault.
         code = (error.extensions or {}).get("code", Code.BAD_USER_INPUT)
         return GraphQLError(
-            error.message, error.nodes, error.source, error.positions, error.path,
+            error.message,
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
             extensions={**(error.extensions or {}), "code": str(code)},
         )
     if isinstance(original, Forbidden):
@@ -88,12 +92,19 @@ def shape_error(
         original = Unavailable("the service is busy; try again shortly")
     if isinstance(original, MicError):
         return GraphQLError(
-            original.message, error.nodes, error.source, error.positions, error.path,
+            original.message,
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
             extensions={"code": str(original.code), **original.details},
         )
     log.error("unhandled error in resolver (request %s)", request_id, exc_info=original)
     return GraphQLError(
         f"internal error; quote request id {request_id}",
-        error.nodes, error.source, error.positions, error.path,
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
         extensions={"code": str(Code.INTERNAL), "requestId": request_id},
     )

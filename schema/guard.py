@@ -14,8 +14,6 @@ async def require(ctx: Context, resource: Resource, action: Action) -> Authorize
     try:
         authz.require(resource, action)
     except Forbidden:
-        await ctx.audit(
-            f"{resource}.{action}", Outcome.DENIED, object_type=str(resource)
-        )
+        await ctx.audit(f"{resource}.{action}", Outcome.DENIED, object_type=str(resource))
         raise NotAllowed(f"your roles do not allow {action} on {resource}") from None
     return authz

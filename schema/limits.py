@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from graphql import ASTValidationRule, DirectiveNode, FieldNode, GraphQLError, ValidationContext
+from graphql import (
+    ASTValidationRule,
+    DirectiveNode,
+    FieldNode,
+    GraphQLError,
+    Node,
+    ValidationContext,
+)
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -26,13 +33,11 @@ def _counting_rule(node_type: type, limit: int, what: str) -> type[ASTValidation
             super().__init__(context)
             self.count = 0
 
-        def enter(self, node: Any, *_args: Any) -> None:
+        def enter(self, node: Node, *_args: Any) -> None:
             if isinstance(node, node_type):
                 self.count += 1
                 if self.count == limit + 1:
-                    self.report_error(
-                        GraphQLError(f"the query has more than {limit} {what}", node)
-                    )
+                    self.report_error(GraphQLError(f"the query has more than {limit} {what}", node))
 
     CountingRule.__name__ = f"Max{what.title().replace(' ', '')}Rule"
     return CountingRule

@@ -17,7 +17,7 @@ from tortoise.queryset import QuerySet
 
 from models.accounts import RoleBinding
 from models.centres import AllianceMember
-from models.reference import City, Industry, Organisation
+from models.reference import City, Industry
 from policies import scopes
 from policies.enforcer import Authorizer
 
@@ -30,7 +30,9 @@ def _chunks(keys: Sequence[UUID]) -> Iterable[Sequence[UUID]]:
         yield keys[start : start + CHUNK]
 
 
-def _by_id(source: Callable[[], QuerySet[ModelT]]) -> Callable[[list[UUID]], Awaitable[list[ModelT | None]]]:
+def _by_id(
+    source: Callable[[], QuerySet[ModelT]],
+) -> Callable[[list[UUID]], Awaitable[list[ModelT | None]]]:
     async def load(keys: list[UUID]) -> list[ModelT | None]:
         found: dict[UUID, ModelT] = {}
         for chunk in _chunks(keys):

@@ -27,8 +27,14 @@ TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 # Tables emptied before each test (reference data and the migration record stay).
 _DATA_TABLES = [
-    "audit_head", "audit_entry", "login_throttle", "role_binding", "alliance_member",
-    "centre", "app_user", "organisation",
+    "audit_head",
+    "audit_entry",
+    "login_throttle",
+    "role_binding",
+    "alliance_member",
+    "centre",
+    "app_user",
+    "organisation",
 ]
 
 
@@ -72,7 +78,7 @@ async def clean(database: None, dialect: str) -> AsyncIterator[None]:
         await conn.execute_script(f"TRUNCATE {', '.join(_DATA_TABLES)} CASCADE")
     else:
         for table in _DATA_TABLES:
-            await conn.execute_script(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+            await conn.execute_script(f"DELETE FROM {table}")
     yield
 
 

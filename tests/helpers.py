@@ -73,7 +73,9 @@ class World:
         return await Industry.get(code=code)
 
     async def organisation(
-        self, city_code: str = "450100", kind: OrganisationKind = OrganisationKind.ENTERPRISE,
+        self,
+        city_code: str = "450100",
+        kind: OrganisationKind = OrganisationKind.ENTERPRISE,
         name: str | None = None,
     ) -> Organisation:
         n = next(_serial)
@@ -106,12 +108,18 @@ class World:
         return user
 
     async def bind(
-        self, user: User, role: RoleName, *, city_code: str | None = None,
+        self,
+        user: User,
+        role: RoleName,
+        *,
+        city_code: str | None = None,
         organisation: Organisation | None = None,
     ) -> RoleBinding:
         city_id = (await self.city(city_code)).id if city_code else None
         return await RoleBinding.create(
-            user_id=user.id, role=role, city_id=city_id,
+            user_id=user.id,
+            role=role,
+            city_id=city_id,
             organisation_id=organisation.id if organisation else None,
         )
 
@@ -136,15 +144,27 @@ class World:
             lead_organisation_id=lead.id,
             status=status,
         )
-        await AllianceMember.create(centre_id=centre.id, organisation_id=lead.id,
-                                    member_role=MemberRole.LEAD, joined_on=date(2026, 1, 1))
+        await AllianceMember.create(
+            centre_id=centre.id,
+            organisation_id=lead.id,
+            member_role=MemberRole.LEAD,
+            joined_on=date(2026, 1, 1),
+        )
         for org in members:
-            await AllianceMember.create(centre_id=centre.id, organisation_id=org.id,
-                                        member_role=MemberRole.MEMBER, joined_on=date(2026, 2, 1))
+            await AllianceMember.create(
+                centre_id=centre.id,
+                organisation_id=org.id,
+                member_role=MemberRole.MEMBER,
+                joined_on=date(2026, 2, 1),
+            )
         for org in former_members:
-            await AllianceMember.create(centre_id=centre.id, organisation_id=org.id,
-                                        member_role=MemberRole.CORE, joined_on=date(2025, 1, 1),
-                                        left_on=date(2026, 3, 1))
+            await AllianceMember.create(
+                centre_id=centre.id,
+                organisation_id=org.id,
+                member_role=MemberRole.CORE,
+                joined_on=date(2025, 1, 1),
+                left_on=date(2026, 3, 1),
+            )
         return centre
 
 

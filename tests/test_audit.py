@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sys
 
@@ -14,7 +15,7 @@ from models.accounts import RoleName
 from models.audit import AuditEntry, AuditHead, verify_chain
 from tests.helpers import PASSWORD, Api, World, error_codes
 
-LOGIN = 'mutation { login(username: "admin-li", password: "%s") { token } }' % PASSWORD
+LOGIN = f'mutation {{ login(username: "admin-li", password: "{PASSWORD}") {{ token }} }}'
 
 
 async def _some_history(api: Api, world: World) -> str:
@@ -25,7 +26,8 @@ async def _some_history(api: Api, world: World) -> str:
     user = await world.user(None)
     await api.ok(
         "mutation($u: ID!, $o: ID!) { grantRole(input: {userId: $u, role: ENTERPRISE, organisationId: $o}) { id } }",
-        {"u": str(user.id), "o": str(org.id)}, token=token,
+        {"u": str(user.id), "o": str(org.id)},
+        token=token,
     )
     await api.gql(LOGIN.replace(PASSWORD, "Wrong-Password-99"))
     assert admin.id
@@ -38,10 +40,12 @@ async def test_r_acc_6_each_audited_action_leaves_a_chained_entry(api: Api, worl
     entries = await AuditEntry.all().order_by("seq")
     # then each is in the log, in order, chained to the one before
     assert [(e.action, e.outcome) for e in entries] == [
-        ("auth.login", "success"), ("role_binding.grant", "success"), ("auth.login", "failure"),
+        ("auth.login", "success"),
+        ("role_binding.grant", "success"),
+        ("auth.login", "failure"),
     ]
     assert [e.seq for e in entries] == [1, 2, 3]
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         assert after.prev_hash == before.hash
     grant = entries[1]
     assert grant.role == "provincial_admin" and grant.tenant == "province"
@@ -82,8 +86,14 @@ async def _mic_audit_verify(settings: Settings) -> tuple[int, str]:
     """Run the real `mic audit verify` in a separate process against the test database."""
     env = {**os.environ, "MIC_DATABASE_URL": settings.database_url}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "api.cli", "audit", "verify", env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "api.cli",
+        "audit",
+        "verify",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     out, _ = await process.communicate()
     return process.returncode or 0, out.decode()
@@ -119,7 +129,8 @@ async def test_admins_query_the_audit_log_filtered_and_paginated(api: Api, world
     assert log["pageInfo"]["hasNextPage"] is True
     nxt = await api.ok(
         'query($a: String) { auditLog(first: 1, after: $a, filter: {action: "auth.login"}) { edges { node { outcome } } } }',
-        {"a": log["pageInfo"]["endCursor"]}, token=token,
+        {"a": log["pageInfo"]["endCursor"]},
+        token=token,
     )
     assert nxt["auditLog"]["edges"][0]["node"]["outcome"] == "SUCCESS"
     assert await AuditHead.get(id=1)

@@ -16,15 +16,22 @@ from models.base import utcnow
 from tests.helpers import PASSWORD, Api, World, error_codes
 
 ME = "{ me { username roleBindings { role city { code } } } }"
-LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token expiresAt } }"
+LOGIN = (
+    "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token expiresAt } }"
+)
 
 
 def _claims(settings: Settings, user: User, **override: object) -> dict[str, object]:
     now = datetime.now(UTC)
     claims: dict[str, object] = {
-        "sub": str(user.id), "ver": user.token_version, "iat": now, "nbf": now,
-        "exp": now + timedelta(minutes=5), "aud": settings.token_audience,
-        "iss": settings.token_issuer, "jti": "x",
+        "sub": str(user.id),
+        "ver": user.token_version,
+        "iat": now,
+        "nbf": now,
+        "exp": now + timedelta(minutes=5),
+        "aud": settings.token_audience,
+        "iss": settings.token_issuer,
+        "jti": "x",
     }
     claims.update(override)
     return {k: v for k, v in claims.items() if v is not None}
@@ -52,16 +59,30 @@ async def test_a_valid_token_identifies_the_caller(api: Api, world: World, staff
 
 
 @pytest.mark.parametrize(
-    "case", ["tampered", "alg_none", "missing_exp", "wrong_audience", "expired", "wrong_issuer",
-             "wrong_secret", "missing_sub", "not_bearer", "garbage", "hs512"],
+    "case",
+    [
+        "tampered",
+        "alg_none",
+        "missing_exp",
+        "wrong_audience",
+        "expired",
+        "wrong_issuer",
+        "wrong_secret",
+        "missing_sub",
+        "not_bearer",
+        "garbage",
+        "hs512",
+    ],
 )
 async def test_untrustworthy_tokens_are_unauthenticated(
     api: Api, world: World, settings: Settings, staff: User, case: str
 ) -> None:
     secret = settings.token_secret
     if case == "tampered":
-        header, payload, signature = world.token(staff).split(".")
-        forged = _claims(settings, staff, sub=str(staff.id), ver=staff.token_version + 0, jti="forged")
+        header, _payload, signature = world.token(staff).split(".")
+        forged = _claims(
+            settings, staff, sub=str(staff.id), ver=staff.token_version + 0, jti="forged"
+        )
         token = ".".join([header, _b64(forged), signature])
     elif case == "alg_none":
         token = _b64({"alg": "none", "typ": "JWT"}) + "." + _b64(_claims(settings, staff)) + "."
@@ -71,20 +92,25 @@ async def test_untrustworthy_tokens_are_unauthenticated(
         token = jwt.encode(_claims(settings, staff, aud="someone-else"), secret, algorithm="HS256")
     elif case == "expired":
         past = datetime.now(UTC) - timedelta(hours=2)
-        token = jwt.encode(_claims(settings, staff, iat=past, nbf=past,
-                                   exp=past + timedelta(minutes=5)), secret, algorithm="HS256")
+        token = jwt.encode(
+            _claims(settings, staff, iat=past, nbf=past, exp=past + timedelta(minutes=5)),
+            secret,
+            algorithm="HS256",
+        )
     elif case == "wrong_issuer":
         token = jwt.encode(_claims(settings, staff, iss="evil"), secret, algorithm="HS256")
     elif case == "wrong_secret":
-        token = jwt.encode(_claims(settings, staff), "another-secret-of-enough-length-000000",
-                           algorithm="HS256")
+        token = jwt.encode(
+            _claims(settings, staff), "another-secret-of-enough-length-000000", algorithm="HS256"
+        )
     elif case == "missing_sub":
         token = jwt.encode(_claims(settings, staff, sub=None), secret, algorithm="HS256")
     elif case == "hs512":
         token = jwt.encode(_claims(settings, staff), secret * 2, algorithm="HS512")
     elif case == "not_bearer":
-        response = await api.client.post("/graphql", json={"query": ME},
-                                          headers={"authorization": f"Basic {world.token(staff)}"})
+        response = await api.client.post(
+            "/graphql", json={"query": ME}, headers={"authorization": f"Basic {world.token(staff)}"}
+        )
         assert response.status_code == 401
         assert error_codes(response.json()) == ["UNAUTHENTICATED"]
         return
@@ -122,11 +148,15 @@ async def test_lockout_after_repeated_failures_even_with_the_right_password(
     locked = await api.gql(LOGIN, {"u": "staff-zhang", "p": PASSWORD})
     assert error_codes(locked) == ["RATE_LIMITED"]
     # and once the lock has passed, the right password works again
-    await LoginThrottle.filter(username="staff-zhang").update(locked_until=utcnow() - timedelta(seconds=1))
+    await LoginThrottle.filter(username="staff-zhang").update(
+        locked_until=utcnow() - timedelta(seconds=1)
+    )
     assert (await api.ok(LOGIN, {"u": "staff-zhang", "p": PASSWORD}))["login"]["token"]
 
 
-async def test_lockout_counts_attempts_sent_as_aliases_in_one_request(api: Api, staff: User) -> None:
+async def test_lockout_counts_attempts_sent_as_aliases_in_one_request(
+    api: Api, staff: User
+) -> None:
     aliases = " ".join(
         f'a{i}: login(username: "staff-zhang", password: "Guess-number-{i}") {{ token }}'
         for i in range(8)
@@ -146,7 +176,9 @@ async def test_lockout_counts_attempts_sent_as_aliases_in_one_request(api: Api, 
 async def test_unknown_usernames_are_locked_too(api: Api) -> None:
     for _ in range(5):
         await api.gql(LOGIN, {"u": "ghost", "p": "Wrong-password-1"})
-    assert error_codes(await api.gql(LOGIN, {"u": "ghost", "p": "Wrong-password-1"})) == ["RATE_LIMITED"]
+    assert error_codes(await api.gql(LOGIN, {"u": "ghost", "p": "Wrong-password-1"})) == [
+        "RATE_LIMITED"
+    ]
 
 
 async def test_logout_revokes_every_token_of_the_user(api: Api, world: World, staff: User) -> None:
@@ -157,9 +189,7 @@ async def test_logout_revokes_every_token_of_the_user(api: Api, world: World, st
         assert error_codes(await api.gql(ME, token=old)) == ["UNAUTHENTICATED"]
 
 
-async def test_a_revoked_binding_stops_working_on_the_next_request(
-    api: Api, world: World
-) -> None:
+async def test_a_revoked_binding_stops_working_on_the_next_request(api: Api, world: World) -> None:
     # given a bureau user who can see a centre of their city
     lead = await world.organisation("450100")
     await world.centre(lead)
@@ -170,8 +200,11 @@ async def test_a_revoked_binding_stops_working_on_the_next_request(
     assert (await api.ok(query, token=token))["centres"]["totalCount"] == 1
     # when an admin revokes the binding
     binding = await RoleBinding.get(user_id=bureau.id)
-    await api.ok("mutation($id: ID!) { revokeRole(bindingId: $id) { revokedAt } }",
-                 {"id": str(binding.id)}, token=world.token(admin))
+    await api.ok(
+        "mutation($id: ID!) { revokeRole(bindingId: $id) { revokedAt } }",
+        {"id": str(binding.id)},
+        token=world.token(admin),
+    )
     # then the very next request with the same token sees nothing
     assert (await api.ok(query, token=token))["centres"]["totalCount"] == 0
 
@@ -185,7 +218,8 @@ async def test_a_granted_binding_applies_on_the_next_request(api: Api, world: Wo
     assert (await api.ok("{ centres { totalCount } }", token=token))["centres"]["totalCount"] == 0
     await api.ok(
         'mutation($u: ID!) { grantRole(input: {userId: $u, role: MUNICIPAL_BUREAU, cityCode: "450200"}) { id } }',
-        {"u": str(user.id)}, token=world.token(admin),
+        {"u": str(user.id)},
+        token=world.token(admin),
     )
     assert (await api.ok("{ centres { totalCount } }", token=token))["centres"]["totalCount"] == 1
 
@@ -195,10 +229,15 @@ async def test_a_disabled_account_is_signed_out_and_cannot_sign_in(
 ) -> None:
     admin = await world.user(RoleName.PROVINCIAL_ADMIN)
     token = world.token(staff)
-    await api.ok("mutation($u: ID!) { setUserActive(userId: $u, active: false) { isActive } }",
-                 {"u": str(staff.id)}, token=world.token(admin))
+    await api.ok(
+        "mutation($u: ID!) { setUserActive(userId: $u, active: false) { isActive } }",
+        {"u": str(staff.id)},
+        token=world.token(admin),
+    )
     assert error_codes(await api.gql(ME, token=token)) == ["UNAUTHENTICATED"]
-    assert error_codes(await api.gql(LOGIN, {"u": "staff-zhang", "p": PASSWORD})) == ["UNAUTHENTICATED"]
+    assert error_codes(await api.gql(LOGIN, {"u": "staff-zhang", "p": PASSWORD})) == [
+        "UNAUTHENTICATED"
+    ]
 
 
 async def test_change_password_enforces_the_policy_and_ends_other_sessions(
@@ -210,24 +249,33 @@ async def test_change_password_enforces_the_policy_and_ends_other_sessions(
     for weak in ("short1!A", "alllowercaseletters", "Staff-Zhang-2026!"):
         body = await api.gql(change, {"c": PASSWORD, "n": weak}, token=token)
         assert error_codes(body) == ["BAD_USER_INPUT"], weak
-    wrong = await api.gql(change, {"c": "Not-my-password-9", "n": "Brand-New-Secret-77"}, token=token)
+    wrong = await api.gql(
+        change, {"c": "Not-my-password-9", "n": "Brand-New-Secret-77"}, token=token
+    )
     assert error_codes(wrong) == ["UNAUTHENTICATED"]
     data = await api.ok(change, {"c": PASSWORD, "n": "Brand-New-Secret-77"}, token=token)
     assert error_codes(await api.gql(ME, token=token)) == ["UNAUTHENTICATED"]
-    assert (await api.ok(ME, token=data["changePassword"]["token"]))["me"]["username"] == "staff-zhang"
+    assert (await api.ok(ME, token=data["changePassword"]["token"]))["me"][
+        "username"
+    ] == "staff-zhang"
     assert (await api.ok(LOGIN, {"u": "staff-zhang", "p": "Brand-New-Secret-77"}))["login"]["token"]
 
 
 async def test_admin_reset_password_revokes_tokens(api: Api, world: World, staff: User) -> None:
     admin = await world.user(RoleName.PROVINCIAL_ADMIN)
     token = world.token(staff)
-    await api.ok("mutation($u: ID!) { resetPassword(userId: $u, newPassword: \"Reset-By-Admin-88\") { id } }",
-                 {"u": str(staff.id)}, token=world.token(admin))
+    await api.ok(
+        'mutation($u: ID!) { resetPassword(userId: $u, newPassword: "Reset-By-Admin-88") { id } }',
+        {"u": str(staff.id)},
+        token=world.token(admin),
+    )
     assert error_codes(await api.gql(ME, token=token)) == ["UNAUTHENTICATED"]
     assert (await api.ok(LOGIN, {"u": "staff-zhang", "p": "Reset-By-Admin-88"}))["login"]["token"]
 
 
-async def test_an_argon2_hash_with_old_parameters_is_upgraded_on_login(api: Api, world: World) -> None:
+async def test_an_argon2_hash_with_old_parameters_is_upgraded_on_login(
+    api: Api, world: World
+) -> None:
     from argon2 import PasswordHasher
 
     old = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)

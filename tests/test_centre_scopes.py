@@ -44,8 +44,12 @@ async def programme(world: World) -> Programme:
     centres = {
         "nn1": await world.centre(orgs["lead_nn"], members=[orgs["shared"]]),
         "nn2": await world.centre(orgs["lead_nn2"], status=CentreStatus.SUBMITTED),
-        "lz1": await world.centre(orgs["lead_lz"], members=[orgs["shared"]],
-                                  former_members=[orgs["former"]], status=CentreStatus.CULTIVATING),
+        "lz1": await world.centre(
+            orgs["lead_lz"],
+            members=[orgs["shared"]],
+            former_members=[orgs["former"]],
+            status=CentreStatus.CULTIVATING,
+        ),
         "gl1": await world.centre(orgs["lead_gl"], industry_code="food_processing"),
     }
     users = {
@@ -66,17 +70,17 @@ async def programme(world: World) -> Programme:
 
 ALL = {"nn1", "nn2", "lz1", "gl1"}
 EXPECTED = {
-    "admin": ALL,                     # R-ACC-1
-    "staff": ALL,                     # R-ACC-1
-    "bureau_nn": {"nn1", "nn2"},      # R-ACC-2: its own city only
+    "admin": ALL,  # R-ACC-1
+    "staff": ALL,  # R-ACC-1
+    "bureau_nn": {"nn1", "nn2"},  # R-ACC-2: its own city only
     "bureau_lz": {"lz1"},
-    "bureau_bh": set(),               # a city with no centres sees none
-    "ent_lead_nn": {"nn1"},           # R-ACC-3: centres whose alliance it belongs to
-    "ent_shared": {"nn1", "lz1"},     # member of two alliances, in two cities
-    "ent_former": set(),              # left the alliance: no longer a member
+    "bureau_bh": set(),  # a city with no centres sees none
+    "ent_lead_nn": {"nn1"},  # R-ACC-3: centres whose alliance it belongs to
+    "ent_shared": {"nn1", "lz1"},  # member of two alliances, in two cities
+    "ent_former": set(),  # left the alliance: no longer a member
     "ent_outsider": set(),
-    "expert": set(),                  # R-ACC-4: nothing assigned yet
-    "nobody": set(),                  # signed in without any role
+    "expert": set(),  # R-ACC-4: nothing assigned yet
+    "nobody": set(),  # signed in without any role
 }
 
 
@@ -148,7 +152,8 @@ async def test_r_ctr_1_former_members_keep_their_record_with_a_leaving_date(
     data = await api.ok(
         "query($id: ID!) { centre(id: $id) { members { memberRole leftOn organisation { id } } "
         "current: members(currentOnly: true) { organisation { id } } } }",
-        {"id": str(programme.centres["lz1"].id)}, token=token,
+        {"id": str(programme.centres["lz1"].id)},
+        token=token,
     )
     former = str(programme.orgs["former"].id)
     left = [m for m in data["centre"]["members"] if m["organisation"]["id"] == former]

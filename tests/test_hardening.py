@@ -27,12 +27,16 @@ async def _client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def production(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    prod = settings.model_copy(update={"env": "production", "cors_origins": ["https://bureau.example.gov.cn"]})
+    prod = settings.model_copy(
+        update={"env": "production", "cors_origins": ["https://bureau.example.gov.cn"]}
+    )
     async for http in _client_for(prod):
         yield http
 
 
-async def test_query_depth_is_limited(api: Api, world: World, admin: User, settings: Settings) -> None:
+async def test_query_depth_is_limited(
+    api: Api, world: World, admin: User, settings: Settings
+) -> None:
     shallow = settings.model_copy(update={"max_query_depth": 3})
     async for http in _client_for(shallow):
         response = await http.post(
@@ -66,7 +70,9 @@ async def test_tokens_are_limited(api: Api, world: World, admin: User) -> None:
     assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
-async def test_directives_are_limited_with_a_single_error(api: Api, world: World, admin: User) -> None:
+async def test_directives_are_limited_with_a_single_error(
+    api: Api, world: World, admin: User
+) -> None:
     query = "{ cities { code " + " ".join(["code @include(if: true)"] * 12) + " } }"
     body = await api.gql(query, token=world.token(admin))
     assert error_codes(body) == ["BAD_USER_INPUT"]
@@ -75,10 +81,14 @@ async def test_directives_are_limited_with_a_single_error(api: Api, world: World
     assert "directives" in " ".join(e["message"] for e in body["errors"])
 
 
-async def test_page_size_is_capped_and_cursors_are_checked(api: Api, world: World, admin: User) -> None:
+async def test_page_size_is_capped_and_cursors_are_checked(
+    api: Api, world: World, admin: User
+) -> None:
     token = world.token(admin)
     for first in (101, -1):
-        body = await api.gql("query($f: Int) { centres(first: $f) { totalCount } }", {"f": first}, token=token)
+        body = await api.gql(
+            "query($f: Int) { centres(first: $f) { totalCount } }", {"f": first}, token=token
+        )
         assert error_codes(body) == ["BAD_USER_INPUT"]
     body = await api.gql('{ centres(after: "bm90LWEtY3Vyc29y") { totalCount } }', token=token)
     assert error_codes(body) == ["BAD_USER_INPUT"]
@@ -93,7 +103,8 @@ async def test_pagination_walks_every_centre_once(api: Api, world: World, admin:
         data = await api.ok(
             "query($a: String) { centres(first: 3, after: $a) { totalCount edges { node { id } } "
             "pageInfo { hasNextPage hasPreviousPage endCursor } } }",
-            {"a": after}, token=world.token(admin),
+            {"a": after},
+            token=world.token(admin),
         )
         page = data["centres"]
         assert page["totalCount"] == 7
@@ -115,7 +126,8 @@ async def test_unexpected_errors_are_masked_with_the_request_id(
 
     monkeypatch.setattr(scopes, "visible_centres", boom)
     response = await api.client.post(
-        "/graphql", json={"query": "{ centres { totalCount } }"},
+        "/graphql",
+        json={"query": "{ centres { totalCount } }"},
         headers={"authorization": f"Bearer {world.token(admin)}", "x-request-id": "req-12345678"},
     )
     body = response.json()
@@ -142,9 +154,13 @@ async def test_body_size_is_capped_with_413(api: Api, settings: Settings) -> Non
 
 async def test_no_operations_over_get_and_no_batching(api: Api, world: World, admin: User) -> None:
     headers = {"authorization": f"Bearer {world.token(admin)}"}
-    response = await api.client.get("/graphql", params={"query": "mutation { logout }"}, headers=headers)
+    response = await api.client.get(
+        "/graphql", params={"query": "mutation { logout }"}, headers=headers
+    )
     assert response.status_code in (400, 405)
-    response = await api.client.get("/graphql", params={"query": "{ me { username } }"}, headers=headers)
+    response = await api.client.get(
+        "/graphql", params={"query": "{ me { username } }"}, headers=headers
+    )
     assert response.status_code in (400, 405)
     assert (await User.get(id=admin.id)).token_version == admin.token_version
     batch = [{"query": "{ me { username } }"}, {"query": "{ me { username } }"}]
@@ -156,11 +172,17 @@ async def test_production_has_no_introspection_graphiql_or_suggestions(
     production: httpx.AsyncClient, world: World, admin: User
 ) -> None:
     headers = {"authorization": f"Bearer {world.token(admin)}"}
-    body = (await production.post("/graphql", json={"query": "{ __schema { types { name } } }"}, headers=headers)).json()
+    body = (
+        await production.post(
+            "/graphql", json={"query": "{ __schema { types { name } } }"}, headers=headers
+        )
+    ).json()
     assert body.get("data") is None and set(error_codes(body)) == {"BAD_USER_INPUT"}
     page = await production.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code != 200 or "graphiql" not in page.text.lower()
-    body = (await production.post("/graphql", json={"query": "{ centre { nam } }"}, headers=headers)).json()
+    body = (
+        await production.post("/graphql", json={"query": "{ centre { nam } }"}, headers=headers)
+    ).json()
     assert "Did you mean" not in str(body)
 
 
@@ -170,11 +192,18 @@ async def test_dev_serves_graphiql(api: Api) -> None:
 
 
 async def test_cors_allows_only_configured_origins(production: httpx.AsyncClient) -> None:
-    allowed = await production.options("/graphql", headers={
-        "origin": "https://bureau.example.gov.cn", "access-control-request-method": "POST"})
+    allowed = await production.options(
+        "/graphql",
+        headers={
+            "origin": "https://bureau.example.gov.cn",
+            "access-control-request-method": "POST",
+        },
+    )
     assert allowed.headers.get("access-control-allow-origin") == "https://bureau.example.gov.cn"
-    denied = await production.options("/graphql", headers={
-        "origin": "https://evil.example.com", "access-control-request-method": "POST"})
+    denied = await production.options(
+        "/graphql",
+        headers={"origin": "https://evil.example.com", "access-control-request-method": "POST"},
+    )
     assert "access-control-allow-origin" not in denied.headers
 
 

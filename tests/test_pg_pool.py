@@ -15,9 +15,15 @@ async def test_pool_acquire_times_out_instead_of_hanging(settings: Settings, dia
 
     url = urlsplit(settings.database_url)
     client = BoundedAsyncpgClient(
-        connection_name="pool-test", host=url.hostname, port=url.port or 5432,
-        user=url.username or "postgres", password=url.password or "",
-        database=url.path.lstrip("/"), minsize=1, maxsize=1, acquire_timeout=0.2,
+        connection_name="pool-test",
+        host=url.hostname,
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password or "",
+        database=url.path.lstrip("/"),
+        minsize=1,
+        maxsize=1,
+        acquire_timeout=0.2,
     )
     await client.create_connection(with_db=True)
     try:

@@ -37,8 +37,9 @@ async def _count_failure(ctx: Context, key: str) -> None:
 async def login(ctx: Context, username: str, password: str) -> tuple[User, IssuedToken]:
     key = username.strip().lower()[:64]
     if await _is_locked(key):
-        await ctx.audit("auth.login", Outcome.DENIED, actor=key, object_type="user",
-                        after={"reason": "locked"})
+        await ctx.audit(
+            "auth.login", Outcome.DENIED, actor=key, object_type="user", after={"reason": "locked"}
+        )
         raise RateLimited("too many failed sign-ins; try again later")
     user = await User.get_or_none(username=key)
     stored = user.password_hash if user else ctx.security.dummy_hash()
@@ -46,18 +47,28 @@ async def login(ctx: Context, username: str, password: str) -> tuple[User, Issue
     if user is None or not ok or not user.is_active:
         await _count_failure(ctx, key)
         await ctx.audit(
-            "auth.login", Outcome.FAILURE, actor=key,
-            actor_id=user.id if user else None, object_type="user",
+            "auth.login",
+            Outcome.FAILURE,
+            actor=key,
+            actor_id=user.id if user else None,
+            object_type="user",
             object_id=str(user.id) if user else "",
         )
         raise Unauthenticated(GENERIC_FAILURE)
     async with in_transaction() as conn:
-        await LoginThrottle.filter(username=key).using_db(conn).update(failures=0, locked_until=None)
+        await (
+            LoginThrottle.filter(username=key).using_db(conn).update(failures=0, locked_until=None)
+        )
         if ctx.security.needs_rehash(user.password_hash):
             user.password_hash = await ctx.security.hash_password(password)
             await user.save(update_fields=["password_hash"], using_db=conn)
         await ctx.audit(
-            "auth.login", Outcome.SUCCESS, connection=conn, actor=user.username,
-            actor_id=user.id, object_type="user", object_id=str(user.id),
+            "auth.login",
+            Outcome.SUCCESS,
+            connection=conn,
+            actor=user.username,
+            actor_id=user.id,
+            object_type="user",
+            object_id=str(user.id),
         )
     return user, ctx.security.issue_token(user.id, user.token_version)

@@ -19,6 +19,7 @@ from policies.vocabulary import Action, Resource
 from schema.accounts.login import login
 from schema.accounts.types import LoginPayload, Role, RoleBinding, User
 from schema.context import Context, Info
+from schema.enums import value_of
 from schema.errors import BadInput, Conflict, NotFound, Unauthenticated
 from schema.guard import require
 from schema.ids import parse_id
@@ -26,15 +27,18 @@ from schema.ids import parse_id
 
 def _user_snapshot(row: m.User) -> dict[str, Any]:
     return {
-        "username": row.username, "display_name": row.display_name,
+        "username": row.username,
+        "display_name": row.display_name,
         "organisation_id": str(row.organisation_id) if row.organisation_id else None,
-        "is_active": row.is_active, "token_version": row.token_version,
+        "is_active": row.is_active,
+        "token_version": row.token_version,
     }
 
 
 def _binding_snapshot(row: m.RoleBinding) -> dict[str, Any]:
     return {
-        "user_id": str(row.user_id), "role": str(row.role),
+        "user_id": str(row.user_id),
+        "role": str(row.role),
         "city_id": str(row.city_id) if row.city_id else None,
         "organisation_id": str(row.organisation_id) if row.organisation_id else None,
         "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
@@ -58,7 +62,11 @@ async def _managed_user(ctx: Context, user_id: strawberry.ID, action: Action) ->
 
 async def _bump_tokens(row: m.User, conn: Any, **changes: Any) -> None:
     """Apply changes and invalidate every token of the user, atomically."""
-    await m.User.filter(id=row.id).using_db(conn).update(token_version=F("token_version") + 1, **changes)
+    await (
+        m.User.filter(id=row.id)
+        .using_db(conn)
+        .update(token_version=F("token_version") + 1, **changes)
+    )
     await row.refresh_from_db(using_db=conn)
 
 
@@ -75,11 +83,13 @@ class GrantRoleInput:
     user_id: strawberry.ID
     role: Role
     city_code: str | None = strawberry.field(default=None, description="For municipal_bureau")
-    organisation_id: strawberry.ID | None = strawberry.field(default=None, description="For enterprise")
+    organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="For enterprise"
+    )
 
 
 async def _binding_tenant(input: GrantRoleInput) -> tuple[UUID | None, UUID | None]:
-    role = m.RoleName(input.role.value)
+    role = m.RoleName(value_of(input.role))
     if role is m.RoleName.MUNICIPAL_BUREAU:
         if not input.city_code or input.organisation_id:
             raise BadInput("a municipal_bureau role needs a cityCode and no organisationId")
@@ -108,14 +118,21 @@ class AccountMutations:
             token=issued.token, expires_at=issued.expires_at, user_id=strawberry.ID(str(user.id))
         )
 
-    @strawberry.mutation(description="Sign out everywhere: revokes all of the caller's tokens / 退出")
+    @strawberry.mutation(
+        description="Sign out everywhere: revokes all of the caller's tokens / 退出"
+    )
     async def logout(self, info: Info) -> bool:
         ctx = info.context
         user = (await ctx.caller()).user
         async with in_transaction() as conn:
             await _bump_tokens(user, conn)
-            await ctx.audit("auth.logout", Outcome.SUCCESS, connection=conn,
-                            object_type="user", object_id=str(user.id))
+            await ctx.audit(
+                "auth.logout",
+                Outcome.SUCCESS,
+                connection=conn,
+                object_type="user",
+                object_id=str(user.id),
+            )
         return True
 
     @strawberry.mutation(description="Change one's own password; other sessions end / 修改密码")
@@ -125,25 +142,36 @@ class AccountMutations:
         ctx = info.context
         user = (await ctx.caller()).user
         if not await ctx.security.verify_password(user.password_hash, current_password):
-            await ctx.audit("user.change_password", Outcome.FAILURE,
-                            object_type="user", object_id=str(user.id))
+            await ctx.audit(
+                "user.change_password", Outcome.FAILURE, object_type="user", object_id=str(user.id)
+            )
             raise Unauthenticated("the current password is wrong")
         _check_password(ctx, new_password, user.username)
         new_hash = await ctx.security.hash_password(new_password)
         async with in_transaction() as conn:
             await _bump_tokens(user, conn, password_hash=new_hash, password_changed_at=utcnow())
-            await ctx.audit("user.change_password", Outcome.SUCCESS, connection=conn,
-                            object_type="user", object_id=str(user.id))
+            await ctx.audit(
+                "user.change_password",
+                Outcome.SUCCESS,
+                connection=conn,
+                object_type="user",
+                object_id=str(user.id),
+            )
         issued = ctx.security.issue_token(user.id, user.token_version)
-        return LoginPayload(token=issued.token, expires_at=issued.expires_at,
-                            user_id=strawberry.ID(str(user.id)))
+        return LoginPayload(
+            token=issued.token, expires_at=issued.expires_at, user_id=strawberry.ID(str(user.id))
+        )
 
     @strawberry.mutation(description="Create a user account / 新建用户")
     async def create_user(self, info: Info, input: CreateUserInput) -> User:
         ctx = info.context
         await require(ctx, Resource.USER, Action.CREATE)
         username = input.username.strip().lower()
-        if not username or len(username) > 64 or not all(c.isalnum() or c in "-_." for c in username):
+        if (
+            not username
+            or len(username) > 64
+            or not all(c.isalnum() or c in "-_." for c in username)
+        ):
             raise BadInput("username: 1 to 64 letters, digits, '-', '_' or '.'", field="username")
         display_name = input.display_name.strip()
         if not display_name or len(display_name) > 128:
@@ -161,12 +189,23 @@ class AccountMutations:
         try:
             async with in_transaction() as conn:
                 row = await m.User.create(
-                    username=username, display_name=display_name, password_hash=password_hash,
-                    organisation_id=organisation_id, password_changed_at=utcnow(), using_db=conn,
+                    username=username,
+                    display_name=display_name,
+                    password_hash=password_hash,
+                    organisation_id=organisation_id,
+                    password_changed_at=utcnow(),
+                    using_db=conn,
                 )
-                await ctx.audit("user.create", Outcome.SUCCESS, connection=conn,
-                                resource=Resource.USER, decision=Action.CREATE,
-                                object_type="user", object_id=str(row.id), after=_user_snapshot(row))
+                await ctx.audit(
+                    "user.create",
+                    Outcome.SUCCESS,
+                    connection=conn,
+                    resource=Resource.USER,
+                    decision=Action.CREATE,
+                    object_type="user",
+                    object_id=str(row.id),
+                    after=_user_snapshot(row),
+                )
         except IntegrityError:
             raise Conflict("this username is taken") from None
         return User.of(row)
@@ -180,10 +219,17 @@ class AccountMutations:
         async with in_transaction() as conn:
             before = _user_snapshot(row)
             await _bump_tokens(row, conn, password_hash=new_hash, password_changed_at=utcnow())
-            await ctx.audit("user.reset_password", Outcome.SUCCESS, connection=conn,
-                            resource=Resource.USER, decision=Action.RESET_PASSWORD,
-                            object_type="user", object_id=str(row.id),
-                            before=before, after=_user_snapshot(row))
+            await ctx.audit(
+                "user.reset_password",
+                Outcome.SUCCESS,
+                connection=conn,
+                resource=Resource.USER,
+                decision=Action.RESET_PASSWORD,
+                object_type="user",
+                object_id=str(row.id),
+                before=before,
+                after=_user_snapshot(row),
+            )
         return User.of(row)
 
     @strawberry.mutation(description="Disable or re-enable an account / 停用或启用账号")
@@ -195,10 +241,17 @@ class AccountMutations:
         async with in_transaction() as conn:
             before = _user_snapshot(row)
             await _bump_tokens(row, conn, is_active=active)
-            await ctx.audit("user.enable" if active else "user.disable", Outcome.SUCCESS,
-                            connection=conn, resource=Resource.USER, decision=Action.DISABLE,
-                            object_type="user", object_id=str(row.id),
-                            before=before, after=_user_snapshot(row))
+            await ctx.audit(
+                "user.enable" if active else "user.disable",
+                Outcome.SUCCESS,
+                connection=conn,
+                resource=Resource.USER,
+                decision=Action.DISABLE,
+                object_type="user",
+                object_id=str(row.id),
+                before=before,
+                after=_user_snapshot(row),
+            )
         return User.of(row)
 
     @strawberry.mutation(description="Give a user a role in a tenant / 授予角色")
@@ -209,22 +262,39 @@ class AccountMutations:
         if user is None:
             raise NotFound("user")
         city_id, organisation_id = await _binding_tenant(input)
-        role = m.RoleName(input.role.value)
+        role = m.RoleName(value_of(input.role))
         async with in_transaction() as conn:
-            exists = await m.RoleBinding.filter(
-                user_id=user.id, role=role, city_id=city_id, organisation_id=organisation_id,
-                revoked_at=None,
-            ).using_db(conn).exists()
+            exists = (
+                await m.RoleBinding.filter(
+                    user_id=user.id,
+                    role=role,
+                    city_id=city_id,
+                    organisation_id=organisation_id,
+                    revoked_at=None,
+                )
+                .using_db(conn)
+                .exists()
+            )
             if exists:
                 raise Conflict("the user already holds this role in this tenant")
             row = await m.RoleBinding.create(
-                user_id=user.id, role=role, city_id=city_id, organisation_id=organisation_id,
-                granted_by_id=ctx.user_id, using_db=conn,
+                user_id=user.id,
+                role=role,
+                city_id=city_id,
+                organisation_id=organisation_id,
+                granted_by_id=ctx.user_id,
+                using_db=conn,
             )
-            await ctx.audit("role_binding.grant", Outcome.SUCCESS, connection=conn,
-                            resource=Resource.ROLE_BINDING, decision=Action.GRANT,
-                            object_type="role_binding", object_id=str(row.id),
-                            after=_binding_snapshot(row))
+            await ctx.audit(
+                "role_binding.grant",
+                Outcome.SUCCESS,
+                connection=conn,
+                resource=Resource.ROLE_BINDING,
+                decision=Action.GRANT,
+                object_type="role_binding",
+                object_id=str(row.id),
+                after=_binding_snapshot(row),
+            )
         return RoleBinding.of(row)
 
     @strawberry.mutation(description="End a role binding at once / 撤销角色")
@@ -232,8 +302,11 @@ class AccountMutations:
         ctx = info.context
         authz = await require(ctx, Resource.ROLE_BINDING, Action.REVOKE)
         async with in_transaction() as conn:
-            row = await scopes.visible_role_bindings(authz).using_db(conn).select_for_update().get_or_none(
-                id=parse_id(binding_id, "role binding")
+            row = (
+                await scopes.visible_role_bindings(authz)
+                .using_db(conn)
+                .select_for_update()
+                .get_or_none(id=parse_id(binding_id, "role binding"))
             )
             if row is None:
                 raise NotFound("role binding")
@@ -242,8 +315,15 @@ class AccountMutations:
             before = _binding_snapshot(row)
             row.revoked_at = utcnow()
             await row.save(update_fields=["revoked_at"], using_db=conn)
-            await ctx.audit("role_binding.revoke", Outcome.SUCCESS, connection=conn,
-                            resource=Resource.ROLE_BINDING, decision=Action.REVOKE,
-                            object_type="role_binding", object_id=str(row.id),
-                            before=before, after=_binding_snapshot(row))
+            await ctx.audit(
+                "role_binding.revoke",
+                Outcome.SUCCESS,
+                connection=conn,
+                resource=Resource.ROLE_BINDING,
+                decision=Action.REVOKE,
+                object_type="role_binding",
+                object_id=str(row.id),
+                before=before,
+                after=_binding_snapshot(row),
+            )
         return RoleBinding.of(row)

@@ -28,8 +28,10 @@ class AccountQueries:
             organisation = None if org is None else Organisation.of(org)
         bindings = await scopes.own_role_bindings(caller.authz)
         return Me(
-            id=strawberry.ID(str(user.id)), username=user.username,
-            display_name=user.display_name, organisation=organisation,
+            id=strawberry.ID(str(user.id)),
+            username=user.username,
+            display_name=user.display_name,
+            organisation=organisation,
             role_bindings=[RoleBinding.of(b) for b in bindings],
         )
 
@@ -46,8 +48,12 @@ class AccountQueries:
         if search and search.strip():
             queryset = queryset.filter(username__icontains=search.strip())
         return await paginate(
-            queryset, first=first, after=after, max_page_size=info.context.max_page_size,
-            order_by=("username", "id"), to_node=User.of,
+            queryset,
+            first=first,
+            after=after,
+            max_page_size=info.context.max_page_size,
+            order_by=("username", "id"),
+            to_node=User.of,
         )
 
     @strawberry.field(description="One user account / 单个用户")

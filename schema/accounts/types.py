@@ -50,8 +50,12 @@ class RoleBinding:
     @classmethod
     def of(cls, row: m.RoleBinding) -> RoleBinding:
         return cls(
-            id=strawberry.ID(str(row.id)), role=Role(row.role.value), created_at=row.created_at,
-            revoked_at=row.revoked_at, city_id=row.city_id, organisation_id=row.organisation_id,
+            id=strawberry.ID(str(row.id)),
+            role=Role(row.role.value),
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
+            city_id=row.city_id,
+            organisation_id=row.organisation_id,
         )
 
 
@@ -78,8 +82,11 @@ class User:
     @classmethod
     def of(cls, row: m.User) -> User:
         return cls(
-            id=strawberry.ID(str(row.id)), username=row.username, display_name=row.display_name,
-            is_active=row.is_active, created_at=row.created_at,
+            id=strawberry.ID(str(row.id)),
+            username=row.username,
+            display_name=row.display_name,
+            is_active=row.is_active,
+            created_at=row.created_at,
             organisation_id=row.organisation_id,
         )
 

@@ -12,6 +12,7 @@ from models import audit as m
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from schema.context import Info
+from schema.enums import value_of
 from schema.guard import require
 from schema.ids import parse_id
 from schema.pagination import Connection, paginate
@@ -47,12 +48,23 @@ class AuditEntry:
     @classmethod
     def of(cls, row: m.AuditEntry) -> AuditEntry:
         return cls(
-            id=strawberry.ID(str(row.id)), seq=row.seq, at=row.at,
+            id=strawberry.ID(str(row.id)),
+            seq=row.seq,
+            at=row.at,
             actor_id=strawberry.ID(str(row.actor_id)) if row.actor_id else None,
-            actor=row.actor, role=row.role, tenant=row.tenant, action=row.action,
-            object_type=row.object_type, object_id=row.object_id, before=row.before,
-            after=row.after, outcome=AuditOutcome(str(row.outcome)), request_id=row.request_id,
-            client_addr=row.client_addr, hash=row.hash, prev_hash=row.prev_hash,
+            actor=row.actor,
+            role=row.role,
+            tenant=row.tenant,
+            action=row.action,
+            object_type=row.object_type,
+            object_id=row.object_id,
+            before=row.before,
+            after=row.after,
+            outcome=AuditOutcome(str(row.outcome)),
+            request_id=row.request_id,
+            client_addr=row.client_addr,
+            hash=row.hash,
+            prev_hash=row.prev_hash,
         )
 
 
@@ -89,12 +101,16 @@ class AuditQueries:
             if filter.object_id:
                 queryset = queryset.filter(object_id=filter.object_id)
             if filter.outcome:
-                queryset = queryset.filter(outcome=m.Outcome(filter.outcome.value))
+                queryset = queryset.filter(outcome=m.Outcome(value_of(filter.outcome)))
             if filter.since:
                 queryset = queryset.filter(at__gte=filter.since)
             if filter.until:
                 queryset = queryset.filter(at__lt=filter.until)
         return await paginate(
-            queryset, first=first, after=after, max_page_size=info.context.max_page_size,
-            order_by=("-seq",), to_node=AuditEntry.of,
+            queryset,
+            first=first,
+            after=after,
+            max_page_size=info.context.max_page_size,
+            order_by=("-seq",),
+            to_node=AuditEntry.of,
         )

@@ -9,6 +9,7 @@ from models import centres as m
 from policies import scopes
 from schema.centres.types import Centre, CentreStatus
 from schema.context import Info
+from schema.enums import value_of
 from schema.errors import NotFound
 from schema.ids import parse_id
 from schema.pagination import Connection, paginate
@@ -26,7 +27,7 @@ def _narrow(queryset: QuerySet[m.Centre], flt: CentreFilter | None) -> QuerySet[
     if flt is None:
         return queryset
     if flt.status is not None:
-        queryset = queryset.filter(status=m.CentreStatus(flt.status.value))
+        queryset = queryset.filter(status=m.CentreStatus(value_of(flt.status)))
     if flt.industry:
         queryset = queryset.filter(industry__code=flt.industry)
     if flt.city_code:
@@ -49,8 +50,11 @@ class CentreQueries:
         authz = await info.context.authz()
         return await paginate(
             _narrow(scopes.visible_centres(authz), filter),
-            first=first, after=after, max_page_size=info.context.max_page_size,
-            order_by=("name", "id"), to_node=Centre.of,
+            first=first,
+            after=after,
+            max_page_size=info.context.max_page_size,
+            order_by=("name", "id"),
+            to_node=Centre.of,
         )
 
     @strawberry.field(description="One centre, if the caller may see it / 单个创新中心")

@@ -19,13 +19,19 @@ class CentreStatus(Enum):
     DRAFT = strawberry.enum_value("draft", description="Draft application / 申报草稿")
     SUBMITTED = strawberry.enum_value("submitted", description="Submitted to the bureau / 已提交")
     RETURNED = strawberry.enum_value("returned", description="Returned for changes / 退回修改")
-    RECOMMENDED = strawberry.enum_value("recommended", description="Recommended by the bureau / 市局推荐")
+    RECOMMENDED = strawberry.enum_value(
+        "recommended", description="Recommended by the bureau / 市局推荐"
+    )
     FORMAL_REVIEW_PASSED = strawberry.enum_value(
         "formal_review_passed", description="Formal review passed / 形式审查通过"
     )
-    EXPERT_REVIEW = strawberry.enum_value("expert_review", description="Under expert review / 专家评审中")
+    EXPERT_REVIEW = strawberry.enum_value(
+        "expert_review", description="Under expert review / 专家评审中"
+    )
     REJECTED = strawberry.enum_value("rejected", description="Rejected / 未通过")
-    CULTIVATING = strawberry.enum_value("cultivating", description="On the cultivation list / 培育中")
+    CULTIVATING = strawberry.enum_value(
+        "cultivating", description="On the cultivation list / 培育中"
+    )
     CULTIVATION_FAILED = strawberry.enum_value(
         "cultivation_failed", description="Cultivation failed / 培育未通过"
     )
@@ -59,8 +65,11 @@ class AllianceMember:
     @classmethod
     def of(cls, row: m.AllianceMember) -> AllianceMember:
         return cls(
-            id=strawberry.ID(str(row.id)), member_role=MemberRole(row.member_role.value),
-            joined_on=row.joined_on, left_on=row.left_on, organisation_id=row.organisation_id,
+            id=strawberry.ID(str(row.id)),
+            member_role=MemberRole(row.member_role.value),
+            joined_on=row.joined_on,
+            left_on=row.left_on,
+            organisation_id=row.organisation_id,
         )
 
 
@@ -72,7 +81,9 @@ class Centre:
     operating_company: str = strawberry.field(description="Operating company / 运营公司")
     status: CentreStatus
     is_national: bool = strawberry.field(description="National-level centre / 国家级")
-    listed_on: date | None = strawberry.field(description="Put on the cultivation list / 列入培育名单")
+    listed_on: date | None = strawberry.field(
+        description="Put on the cultivation list / 列入培育名单"
+    )
     established_on: date | None = strawberry.field(description="Established / 批复成立")
     created_at: datetime
     updated_at: datetime
@@ -106,10 +117,17 @@ class Centre:
     @classmethod
     def of(cls, row: m.Centre) -> Centre:
         return cls(
-            id=strawberry.ID(str(row.id)), name=row.name, direction=row.direction,
-            operating_company=row.operating_company, status=CentreStatus(row.status.value),
-            is_national=row.is_national, listed_on=row.listed_on,
-            established_on=row.established_on, created_at=row.created_at,
-            updated_at=row.updated_at, city_id=row.city_id, industry_id=row.industry_id,
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            direction=row.direction,
+            operating_company=row.operating_company,
+            status=CentreStatus(row.status.value),
+            is_national=row.is_national,
+            listed_on=row.listed_on,
+            established_on=row.established_on,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            city_id=row.city_id,
+            industry_id=row.industry_id,
             lead_organisation_id=row.lead_organisation_id,
         )

@@ -11,6 +11,7 @@ from models.audit import Outcome
 from models.credit_code import InvalidCreditCode, normalise_credit_code
 from policies.vocabulary import Action, Resource
 from schema.context import Info
+from schema.enums import value_of
 from schema.errors import BadInput, Conflict
 from schema.guard import require
 from schema.reference.types import Organisation, OrganisationKind
@@ -27,8 +28,11 @@ class CreateOrganisationInput:
 
 def _snapshot(row: m.Organisation) -> dict[str, object]:
     return {
-        "name": row.name, "short_name": row.short_name, "credit_code": row.credit_code,
-        "kind": str(row.kind), "city_id": str(row.city_id),
+        "name": row.name,
+        "short_name": row.short_name,
+        "credit_code": row.credit_code,
+        "kind": str(row.kind),
+        "city_id": str(row.city_id),
     }
 
 
@@ -46,7 +50,9 @@ class ReferenceMutations:
         try:
             code = normalise_credit_code(input.credit_code)
         except InvalidCreditCode as exc:
-            raise BadInput(f"invalid unified social credit code: {exc}", field="creditCode") from None
+            raise BadInput(
+                f"invalid unified social credit code: {exc}", field="creditCode"
+            ) from None
         city = await m.City.get_or_none(code=input.city_code)
         if city is None:
             raise BadInput(f"unknown city code {input.city_code}", field="cityCode")
@@ -57,13 +63,22 @@ class ReferenceMutations:
         try:
             async with in_transaction() as conn:
                 row = await m.Organisation.create(
-                    name=name, short_name=short_name, credit_code=code,
-                    kind=m.OrganisationKind(input.kind.value), city_id=city.id, using_db=conn,
+                    name=name,
+                    short_name=short_name,
+                    credit_code=code,
+                    kind=m.OrganisationKind(value_of(input.kind)),
+                    city_id=city.id,
+                    using_db=conn,
                 )
                 await ctx.audit(
-                    "organisation.create", Outcome.SUCCESS, connection=conn,
-                    resource=Resource.ORGANISATION, decision=Action.CREATE,
-                    object_type="organisation", object_id=str(row.id), after=_snapshot(row),
+                    "organisation.create",
+                    Outcome.SUCCESS,
+                    connection=conn,
+                    resource=Resource.ORGANISATION,
+                    decision=Action.CREATE,
+                    object_type="organisation",
+                    object_id=str(row.id),
+                    after=_snapshot(row),
                 )
         except IntegrityError:
             raise Conflict("an organisation with this credit code or short name exists") from None

@@ -40,8 +40,12 @@ class ReferenceQueries:
         if search:
             queryset = queryset.filter(name__icontains=search.strip())
         return await paginate(
-            queryset, first=first, after=after, max_page_size=info.context.max_page_size,
-            order_by=("name", "id"), to_node=Organisation.of,
+            queryset,
+            first=first,
+            after=after,
+            max_page_size=info.context.max_page_size,
+            order_by=("name", "id"),
+            to_node=Organisation.of,
         )
 
     @strawberry.field(description="One organisation, if the caller may see it / 单个单位")

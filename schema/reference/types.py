@@ -23,8 +23,13 @@ class City:
 
     @classmethod
     def of(cls, row: m.City) -> City:
-        return cls(id=strawberry.ID(str(row.id)), code=row.code, name_zh=row.name_zh,
-                   name_en=row.name_en, pinyin=row.pinyin)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            code=row.code,
+            name_zh=row.name_zh,
+            name_en=row.name_en,
+            pinyin=row.pinyin,
+        )
 
 
 @strawberry.type(description="A key industry of the province / 重点产业")
@@ -36,14 +41,17 @@ class Industry:
 
     @classmethod
     def of(cls, row: m.Industry) -> Industry:
-        return cls(id=strawberry.ID(str(row.id)), code=row.code, name_zh=row.name_zh,
-                   name_en=row.name_en)
+        return cls(
+            id=strawberry.ID(str(row.id)), code=row.code, name_zh=row.name_zh, name_en=row.name_en
+        )
 
 
 @strawberry.enum(description="Kind of organisation / 单位类型")
 class OrganisationKind(Enum):
     ENTERPRISE = strawberry.enum_value("enterprise", description="Enterprise / 企业")
-    RESEARCH_INSTITUTE = strawberry.enum_value("research_institute", description="Research institute / 科研院所")
+    RESEARCH_INSTITUTE = strawberry.enum_value(
+        "research_institute", description="Research institute / 科研院所"
+    )
     UNIVERSITY = strawberry.enum_value("university", description="University / 高校")
     OTHER = strawberry.enum_value("other", description="Other / 其他")
 
@@ -65,9 +73,13 @@ class Organisation:
     @classmethod
     def of(cls, row: m.Organisation) -> Organisation:
         return cls(
-            id=strawberry.ID(str(row.id)), name=row.name, short_name=row.short_name,
-            credit_code=row.credit_code, kind=OrganisationKind(row.kind.value),
-            created_at=row.created_at, city_id=row.city_id,
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            short_name=row.short_name,
+            credit_code=row.credit_code,
+            kind=OrganisationKind(row.kind.value),
+            created_at=row.created_at,
+            city_id=row.city_id,
         )
 
 
