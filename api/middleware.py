@@ -23,14 +23,21 @@ log = logging.getLogger("mic.http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-async def _json(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _json(
+    send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     payload = json.dumps(body).encode()
-    await send({
-        "type": "http.response.start",
-        "status": status,
-        "headers": [(b"content-type", b"application/json"),
-                    (b"content-length", str(len(payload)).encode()), *(headers or [])],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})
 
 
@@ -65,7 +72,10 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             log.info(
-                "%s %s %s %.1fms", scope["method"], scope["path"], status,
+                "%s %s %s %.1fms",
+                scope["method"],
+                scope["path"],
+                status,
                 (time.perf_counter() - started) * 1000,
                 extra={"request_id": request_id},
             )
@@ -144,8 +154,11 @@ class AuthenticationMiddleware:
             except InvalidToken as exc:
                 log.info("rejected token: %s", exc, extra={"request_id": state.get("request_id")})
                 await _json(
-                    send, 401,
-                    _error("invalid or expired token", "UNAUTHENTICATED", state.get("request_id", "-")),
+                    send,
+                    401,
+                    _error(
+                        "invalid or expired token", "UNAUTHENTICATED", state.get("request_id", "-")
+                    ),
                     [(b"www-authenticate", b'Bearer error="invalid_token"')],
                 )
                 return
