@@ -102,12 +102,9 @@ async def _create_admin(settings: Settings, username: str, display_name: str) ->
     return await _with_db(settings, work)
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int, reload: bool) -> int:
+def _serve(host: str, port: int, workers: int, reload: bool) -> int:
     import uvicorn
 
-    from api.logging import configure_logging
-
-    configure_logging(settings.log_level)
     uvicorn.run(
         "api.asgi:app",
         host=host,
@@ -150,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "serve":
-        return _serve(settings, args.host, args.port, args.workers, args.reload)
+        return _serve(args.host, args.port, args.workers, args.reload)
     runners: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
         "migrate": lambda: _migrate(settings, args.cities, args.industries),
         "seed-demo": lambda: _seed_demo(settings, args.if_empty),

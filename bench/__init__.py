@@ -1,0 +1,1 @@
+"""Benchmark: the service against a hand-written baseline, reported as ratios."""
