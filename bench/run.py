@@ -30,7 +30,8 @@ from bench import baseline, dataset
 from models.reference_data import load_reference_data
 
 QUERY = """{ centres(first: 100) { totalCount edges { node { id name status city { code }
-  industry { code } leadOrganisation { name } members { memberRole organisation { name kind } } } } } }"""
+  industry { code } leadOrganisation { name }
+  members { memberRole organisation { name kind } } } } } }"""
 
 
 async def _measure(run: Callable[[], Awaitable[Any]], repeat: int) -> tuple[float, int]:
