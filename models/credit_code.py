@@ -1,7 +1,9 @@
 """Unified social credit code (统一社会信用代码), GB 32100-2015 (R-REF-3).
 
 18 characters: registration authority (1), institution type (1), administrative division (6,
-GB/T 2260), organisation code (9, GB 11714 with its own check character), check character (1).
+GB/T 2260), organisation code (9, GB 11714), check character (1). Only the final check character is
+enforced: some codes in circulation embed organisation codes whose own check does not hold, and
+refusing a real applicant is worse than the typo the final check already catches.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def test_r_ref_3_a_valid_code_is_accepted_and_normalised() -> None:
         (VALID[:-1] + ("0" if VALID[-1] != "0" else "1"), "check character"),
         ("91450100MA5L0001I" + "X", "capital letters"),
         ("91ABCDEFMA5L00010X", "6-digit"),
-        (VALID[:16] + ("0" if VALID[16] != "0" else "1") + VALID[17], "organisation code"),
+        (VALID[:16] + ("0" if VALID[16] != "0" else "1") + VALID[17], "check character"),
     ],
 )
 def test_r_ref_3_an_invalid_code_is_refused_with_a_reason(code: str, reason: str) -> None:
