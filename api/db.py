@@ -55,7 +55,9 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
 
 
 async def init_db(settings: Settings) -> None:
-    await Tortoise.init(config=tortoise_config(settings))
+    # The global fallback makes the context opened in the lifespan task visible to the request
+    # tasks that uvicorn starts separately (Tortoise 1.x keeps its context in a contextvar).
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
 
 
 async def close_db() -> None:
