@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,6 +47,10 @@ class MicGraphQL(GraphQL[Context, None]):
             request_id = request.scope.get("state", {}).get("request_id", "-")
             result.errors = [shape_error(e, request_id, (PoolTimeout,)) for e in result.errors]
         return await super().process_result(request, result)
+
+    def encode_json(self, response_data: object) -> str:
+        # Chinese names stay readable in responses and logs.
+        return json.dumps(response_data, ensure_ascii=False, separators=(",", ":"))
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response

@@ -30,3 +30,4 @@ def configure_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("tortoise").setLevel(logging.WARNING)
+    logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs the whole policy at load
