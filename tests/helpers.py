@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -130,11 +131,11 @@ class World:
         self,
         lead: Organisation,
         *,
-        members: list[Organisation] = (),  # type: ignore[assignment]
+        members: Sequence[Organisation] = (),
         status: CentreStatus = CentreStatus.ESTABLISHED,
         industry_code: str = "machinery_equipment",
         name: str | None = None,
-        former_members: list[Organisation] = (),  # type: ignore[assignment]
+        former_members: Sequence[Organisation] = (),
     ) -> Centre:
         n = next(_serial)
         centre = await Centre.create(

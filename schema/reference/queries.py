@@ -6,7 +6,6 @@ import strawberry
 
 from models import reference as m
 from policies import scopes
-from policies.vocabulary import Action, Resource
 from schema.context import Info
 from schema.errors import NotFound
 from schema.ids import parse_id
@@ -35,7 +34,6 @@ class ReferenceQueries:
         search: str | None = None,
     ) -> Connection[Organisation]:
         authz = await info.context.authz()
-        authz.access(Resource.ORGANISATION, Action.READ)
         queryset = scopes.visible_organisations(authz)
         if search:
             queryset = queryset.filter(name__icontains=search.strip())
