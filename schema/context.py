@@ -108,6 +108,30 @@ class Context:
                 return grant
         return authz.grants[0] if authz.grants else None
 
+    async def audit_change(
+        self,
+        connection: BaseDBAsyncClient,
+        resource: Resource,
+        action: Action,
+        object_id: object,
+        *,
+        before: object = None,
+        after: object = None,
+        name: str | None = None,
+    ) -> None:
+        """Audit a successful authorised change, inside its transaction (``resource.action``)."""
+        await self.audit(
+            name or f"{resource}.{action}",
+            Outcome.SUCCESS,
+            connection=connection,
+            resource=resource,
+            decision=action,
+            object_type=str(resource),
+            object_id=str(object_id),
+            before=before,
+            after=after,
+        )
+
     async def audit(
         self,
         action: str,

@@ -196,14 +196,11 @@ class AccountMutations:
                     password_changed_at=utcnow(),
                     using_db=conn,
                 )
-                await ctx.audit(
-                    "user.create",
-                    Outcome.SUCCESS,
-                    connection=conn,
-                    resource=Resource.USER,
-                    decision=Action.CREATE,
-                    object_type="user",
-                    object_id=str(row.id),
+                await ctx.audit_change(
+                    conn,
+                    Resource.USER,
+                    Action.CREATE,
+                    row.id,
                     after=_user_snapshot(row),
                 )
         except IntegrityError:
@@ -219,14 +216,11 @@ class AccountMutations:
         async with in_transaction() as conn:
             before = _user_snapshot(row)
             await _bump_tokens(row, conn, password_hash=new_hash, password_changed_at=utcnow())
-            await ctx.audit(
-                "user.reset_password",
-                Outcome.SUCCESS,
-                connection=conn,
-                resource=Resource.USER,
-                decision=Action.RESET_PASSWORD,
-                object_type="user",
-                object_id=str(row.id),
+            await ctx.audit_change(
+                conn,
+                Resource.USER,
+                Action.RESET_PASSWORD,
+                row.id,
                 before=before,
                 after=_user_snapshot(row),
             )
@@ -241,16 +235,14 @@ class AccountMutations:
         async with in_transaction() as conn:
             before = _user_snapshot(row)
             await _bump_tokens(row, conn, is_active=active)
-            await ctx.audit(
-                "user.enable" if active else "user.disable",
-                Outcome.SUCCESS,
-                connection=conn,
-                resource=Resource.USER,
-                decision=Action.DISABLE,
-                object_type="user",
-                object_id=str(row.id),
+            await ctx.audit_change(
+                conn,
+                Resource.USER,
+                Action.DISABLE,
+                row.id,
                 before=before,
                 after=_user_snapshot(row),
+                name="user.enable" if active else "user.disable",
             )
         return User.of(row)
 
@@ -285,14 +277,11 @@ class AccountMutations:
                 granted_by_id=ctx.user_id,
                 using_db=conn,
             )
-            await ctx.audit(
-                "role_binding.grant",
-                Outcome.SUCCESS,
-                connection=conn,
-                resource=Resource.ROLE_BINDING,
-                decision=Action.GRANT,
-                object_type="role_binding",
-                object_id=str(row.id),
+            await ctx.audit_change(
+                conn,
+                Resource.ROLE_BINDING,
+                Action.GRANT,
+                row.id,
                 after=_binding_snapshot(row),
             )
         return RoleBinding.of(row)
@@ -315,14 +304,11 @@ class AccountMutations:
             before = _binding_snapshot(row)
             row.revoked_at = utcnow()
             await row.save(update_fields=["revoked_at"], using_db=conn)
-            await ctx.audit(
-                "role_binding.revoke",
-                Outcome.SUCCESS,
-                connection=conn,
-                resource=Resource.ROLE_BINDING,
-                decision=Action.REVOKE,
-                object_type="role_binding",
-                object_id=str(row.id),
+            await ctx.audit_change(
+                conn,
+                Resource.ROLE_BINDING,
+                Action.REVOKE,
+                row.id,
                 before=before,
                 after=_binding_snapshot(row),
             )

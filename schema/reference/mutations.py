@@ -7,7 +7,6 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import reference as m
-from models.audit import Outcome
 from models.credit_code import InvalidCreditCode, normalise_credit_code
 from policies.vocabulary import Action, Resource
 from schema.context import Info
@@ -70,14 +69,11 @@ class ReferenceMutations:
                     city_id=city.id,
                     using_db=conn,
                 )
-                await ctx.audit(
-                    "organisation.create",
-                    Outcome.SUCCESS,
-                    connection=conn,
-                    resource=Resource.ORGANISATION,
-                    decision=Action.CREATE,
-                    object_type="organisation",
-                    object_id=str(row.id),
+                await ctx.audit_change(
+                    conn,
+                    Resource.ORGANISATION,
+                    Action.CREATE,
+                    row.id,
                     after=_snapshot(row),
                 )
         except IntegrityError:
