@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -19,12 +20,15 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from tortoise import Tortoise, connections
 
+from api.blobstore import open_blob_store
+from api.context import build_context
 from api.db import close_db, init_db
+from api.document_routes import DocumentRoutes
+from api.documents import sweep
 from api.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 from api.pg_backend import PoolTimeout
 from api.security import ServiceSecurity
 from api.settings import Settings, get_settings
-from api.tokens import Principal
 from policies.enforcer import load_matrix
 from schema.context import Context
 from schema.errors import shape_error
@@ -35,10 +39,10 @@ log = logging.getLogger("mic.app")
 
 
 class MicGraphQL(GraphQL[Context, None]):
-    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+    def __init__(self, settings: Settings, security: ServiceSecurity, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.settings = settings
-        self.security = ServiceSecurity(settings)
+        self.security = security
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -67,17 +71,7 @@ class MicGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        state = request.scope.get("state", {})
-        principal: Principal | None = state.get("principal")
-        client = request.client
-        return Context(
-            request_id=state.get("request_id", "-"),
-            client_addr=client.host if client else "",
-            security=self.security,
-            max_page_size=self.settings.max_page_size,
-            user_id=principal.user_id if principal else None,
-            token_version=principal.token_version if principal else 0,
-        )
+        return build_context(request, self.security)
 
 
 async def healthz(_: Request) -> Response:
@@ -102,12 +96,20 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_db and not Tortoise._inited:
             await init_db(settings)
+        if manage_db:
+            # Uploads that crashed before committing left intents behind; an hour is far longer
+            # than any upload in flight on another worker.
+            swept = await sweep(store, timedelta(hours=1))
+            if swept:
+                log.warning("removed %d abandoned uploads", swept)
         try:
             yield
         finally:
             if manage_db:
                 await close_db()
 
+    security = ServiceSecurity(settings)
+    store = open_blob_store(settings)
     schema = build_schema(
         build_extensions(
             production=settings.production,
@@ -121,6 +123,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
     )
     graphql_app = MicGraphQL(
         settings,
+        security,
         schema=schema,
         graphql_ide=None if settings.production else "graphiql",
         # Queries only over POST: no mutation (nor query) can ride on a GET link.
@@ -131,11 +134,16 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql_app),
+            *DocumentRoutes(security, store).routes(),
         ],
         lifespan=lifespan,
     )
     app.add_middleware(AuthenticationMiddleware, settings=settings)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        overrides={"/documents": settings.max_upload_bytes},
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -72,6 +72,20 @@ async def _audit_verify(settings: Settings) -> int:
     return await _with_db(settings, work)
 
 
+async def _storage_sweep(settings: Settings, minutes: int) -> int:
+    from datetime import timedelta
+
+    from api.blobstore import open_blob_store
+    from api.documents import sweep
+
+    async def work() -> int:
+        removed = await sweep(open_blob_store(settings), timedelta(minutes=minutes))
+        print(f"removed {removed} abandoned uploads")
+        return 0
+
+    return await _with_db(settings, work)
+
+
 async def _seed_demo(settings: Settings, if_empty: bool) -> int:
     from api.demo import seed_demo
 
@@ -140,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="check the hash chain; exit 1 if broken")
+    storage = sub.add_parser("storage", help="document storage tools")
+    storage_sub = storage.add_subparsers(dest="storage_command", required=True)
+    sweep = storage_sub.add_parser("sweep", help="remove blobs of uploads that never committed")
+    sweep.add_argument("--older-than-minutes", type=int, default=60)
     admin = sub.add_parser("create-admin", help="create a provincial administrator")
     admin.add_argument("username")
     admin.add_argument("--display-name", default="Provincial administrator")
@@ -153,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed-demo": lambda: _seed_demo(settings, args.if_empty),
         "token": lambda: _token(settings, args.username),
         "audit": lambda: _audit_verify(settings),
+        "storage": lambda: _storage_sweep(settings, args.older_than_minutes),
         "create-admin": lambda: _create_admin(settings, args.username, args.display_name),
     }
     return asyncio.run(runners[args.command]())

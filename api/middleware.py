@@ -86,16 +86,29 @@ class BodyTooLarge(Exception):
 
 
 class BodyLimitMiddleware:
-    """Refuses bodies beyond the limit with 413: by Content-Length, or while streaming."""
+    """Refuses bodies beyond the limit with 413: by Content-Length, or while streaming.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    ``overrides`` maps path prefixes to their own limit (document uploads are larger).
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, overrides: dict[str, int] | None = None
+    ) -> None:
+        self.app, self.default_max = app, max_bytes
+        self.overrides = sorted((overrides or {}).items(), key=lambda kv: -len(kv[0]))
+
+    def _limit(self, path: str) -> int:
+        for prefix, limit in self.overrides:
+            if path.startswith(prefix):
+                return limit
+        return self.default_max
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request_id = scope.get("state", {}).get("request_id", "-")
+        max_bytes = self._limit(scope["path"])
         length = dict(scope.get("headers") or []).get(b"content-length")
         too_large = _error("request body too large", "BAD_USER_INPUT", request_id)
         if length is not None:
@@ -104,7 +117,7 @@ class BodyLimitMiddleware:
             except ValueError:
                 await _json(send, 400, _error("bad content-length", "BAD_USER_INPUT", request_id))
                 return
-            if declared > self.max_bytes:
+            if declared > max_bytes:
                 await _json(send, 413, too_large)
                 return
         received = 0
@@ -115,7 +128,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise BodyTooLarge
             return message
 

@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_s: int = Field(default=900, ge=1)
 
+    # Documents: "file:PATH" (local file system, the embedded default) or "s3://BUCKET".
+    storage_url: str = "file:./var/blobs"
+    storage_s3_endpoint: str | None = None  # S3-compatible servers; None = AWS for the region
+    storage_s3_region: str = "us-east-1"
+    storage_s3_access_key_id: str | None = None
+    storage_s3_secret_access_key: str | None = None
+    storage_s3_allow_http: bool = False
+    upload_tmp_dir: str = "./var/tmp"
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+
     demo_password: str = "Mic-Demo-2026!"  # noqa: S105 - demo data only, documented in README
     log_level: str = "INFO"
 

@@ -8,4 +8,5 @@ MODEL_MODULES = [
     "models.accounts",
     "models.centres",
     "models.audit",
+    "models.documents",
 ]

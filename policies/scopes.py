@@ -14,6 +14,7 @@ from tortoise.queryset import QuerySet
 from models.accounts import RoleBinding, User
 from models.audit import AuditEntry
 from models.centres import AllianceMember, Centre
+from models.documents import Document, DocumentVersion, OwnerType
 from models.reference import Organisation
 from policies.enforcer import Access, Authorizer
 from policies.vocabulary import Action, Resource
@@ -47,6 +48,25 @@ def _centre_filter(access: Access) -> Q | None:
 def visible_centres(authz: Authorizer, action: Action = Action.READ) -> QuerySet[Centre]:
     flt = _centre_filter(authz.access(Resource.CENTRE, action))
     return Centre.all() if flt is None else Centre.filter(flt)
+
+
+def visible_documents(authz: Authorizer, action: Action = Action.READ) -> QuerySet[Document]:
+    """Documents follow their owning record: READ as the centre is read, ATTACH as it is edited."""
+    flt = _centre_filter(authz.access(Resource.CENTRE, action))
+    if flt is None:
+        return Document.all()
+    return Document.filter(
+        owner_type=OwnerType.CENTRE, owner_id__in=Subquery(Centre.filter(flt).values("id"))
+    )
+
+
+def visible_document_versions(authz: Authorizer) -> QuerySet[DocumentVersion]:
+    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ))
+    if flt is None:
+        return DocumentVersion.all()
+    return DocumentVersion.filter(
+        document_id__in=Subquery(visible_documents(authz).values("id"))
+    )
 
 
 def visible_alliance_members(authz: Authorizer) -> QuerySet[AllianceMember]:

@@ -15,6 +15,7 @@ class Resource(StrEnum):
     USER = "user"
     ROLE_BINDING = "role_binding"
     AUDIT_LOG = "audit_log"
+    DOCUMENT = "document"
 
 
 class Action(StrEnum):
@@ -24,6 +25,8 @@ class Action(StrEnum):
     REVOKE = "revoke"
     RESET_PASSWORD = "reset_password"  # noqa: S105 - an action name
     DISABLE = "disable"
+    ATTACH = "attach"  # add documents (or new versions) to a record
+    EXPORT = "export"  # download a record's evidence pack
 
 
 class Scope(StrEnum):

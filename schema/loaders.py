@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 
 from models.accounts import RoleBinding
 from models.centres import AllianceMember
+from models.documents import Document, DocumentVersion
 from models.reference import City, Industry
 from policies import scopes
 from policies.enforcer import Authorizer
@@ -64,6 +65,12 @@ class Loaders:
         self.organisation = DataLoader(load_fn=_by_id(lambda: scopes.visible_organisations(authz)))
         self.members_by_centre: DataLoader[UUID, list[AllianceMember]] = DataLoader(
             load_fn=_grouped(lambda: scopes.visible_alliance_members(authz), "centre_id")
+        )
+        self.documents_by_owner: DataLoader[UUID, list[Document]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.visible_documents(authz), "owner_id")
+        )
+        self.versions_by_document: DataLoader[UUID, list[DocumentVersion]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.visible_document_versions(authz), "document_id")
         )
         self.bindings_by_user: DataLoader[UUID, list[RoleBinding]] = DataLoader(
             load_fn=_grouped(lambda: scopes.visible_role_bindings(authz), "user_id")

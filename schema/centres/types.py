@@ -10,6 +10,7 @@ import strawberry
 
 from models import centres as m
 from schema.context import Info
+from schema.documents.types import Document
 from schema.errors import NotFound
 from schema.reference.types import City, Industry, Organisation, load_city, load_organisation
 
@@ -113,6 +114,11 @@ class Centre:
     async def members(self, info: Info, current_only: bool = False) -> list[AllianceMember]:
         rows = await (await info.context.loaders()).members_by_centre.load(UUID(self.id))
         return [AllianceMember.of(r) for r in rows if not (current_only and r.left_on)]
+
+    @strawberry.field(description="Application materials and evidence / 申报材料与佐证")
+    async def documents(self, info: Info) -> list[Document]:
+        rows = await (await info.context.loaders()).documents_by_owner.load(UUID(self.id))
+        return [Document.of(r) for r in rows]
 
     @classmethod
     def of(cls, row: m.Centre) -> Centre:

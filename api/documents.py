@@ -1,0 +1,262 @@
+"""Documents: attach (upload a new document or version), download, and storage hygiene.
+
+The order of an upload is what keeps storage and database in step: the bytes are received to a
+temporary file (hashed, sized, sniffed); a PendingBlob row records the intent; the bytes go to the
+blob store; then one transaction writes the version, removes the intent and audits. A failure
+removes the blob unless something else uses it; a crash leaves the intent for ``sweep``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from uuid import UUID, uuid4
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from api.blobstore import BlobStore
+from api.uploads import Received, receive
+from models.audit import Outcome
+from models.base import utcnow
+from models.centres import Centre
+from models.documents import (
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    OwnerType,
+    PendingBlob,
+    storage_key,
+)
+from policies import scopes
+from policies.vocabulary import Action, Resource
+from schema.context import Context
+from schema.errors import BadInput, NotAllowed, NotFound
+from schema.guard import require
+
+_local_locks: dict[str, asyncio.Lock] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    max_bytes: int
+    tmp_dir: Path
+
+
+async def _lock_key(conn: BaseDBAsyncClient, key: str) -> None:
+    """Serialise writers of one blob key across processes (PostgreSQL) for this transaction."""
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))", [key])
+
+
+def _local_lock(key: str) -> asyncio.Lock:
+    # Within one process (and for SQLite, which serves one process) an asyncio lock suffices.
+    return _local_locks.setdefault(key, asyncio.Lock())
+
+
+def _version_json(version: DocumentVersion) -> dict[str, object]:
+    return {
+        "id": str(version.id),
+        "version": version.version,
+        "fileName": version.file_name,
+        "mediaType": version.media_type,
+        "size": version.size,
+        "sha256": version.sha256,
+    }
+
+
+def _clean_title(title: str) -> str:
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise BadInput("title must have 1 to 200 characters", field="title")
+    return title
+
+
+def clean_file_name(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not base or len(base) > 255 or any(ord(c) < 32 for c in base):
+        raise BadInput(
+            "fileName must be a plain file name of 1 to 255 characters", field="fileName"
+        )
+    return base
+
+
+async def _attachable_centre(ctx: Context, centre_id: UUID) -> Centre:
+    authz = await require(ctx, Resource.CENTRE, Action.ATTACH)
+    centre = await scopes.visible_centres(authz, Action.ATTACH).get_or_none(id=centre_id)
+    if centre is not None:
+        return centre
+    if await scopes.visible_centres(authz).filter(id=centre_id).exists():
+        await ctx.audit(
+            "document.upload", Outcome.DENIED, object_type="centre", object_id=str(centre_id)
+        )
+        raise NotAllowed("only those who may edit this record may attach documents to it")
+    raise NotFound("centre")
+
+
+async def _attachable_document(ctx: Context, document_id: UUID) -> Document:
+    authz = await require(ctx, Resource.CENTRE, Action.ATTACH)
+    document = await scopes.visible_documents(authz, Action.ATTACH).get_or_none(id=document_id)
+    if document is not None:
+        return document
+    if await scopes.visible_documents(authz).filter(id=document_id).exists():
+        await ctx.audit(
+            "document.upload", Outcome.DENIED, object_type="document", object_id=str(document_id)
+        )
+        raise NotAllowed("only those who may edit this record may add versions")
+    raise NotFound("document")
+
+
+async def discard(store: BlobStore, pending_id: UUID, key: str) -> None:
+    """Remove an intent and its blob, unless a version or another upload uses the same bytes."""
+    async with _local_lock(key), in_transaction() as conn:
+        await _lock_key(conn, key)
+        in_use = await DocumentVersion.filter(storage_key=key).using_db(conn).exists()
+        others = (
+            await PendingBlob.filter(storage_key=key).exclude(id=pending_id).using_db(conn).exists()
+        )
+        if not in_use and not others:
+            await store.delete(key)
+        await PendingBlob.filter(id=pending_id).using_db(conn).delete()
+
+
+async def sweep(store: BlobStore, older_than: timedelta) -> int:
+    """Clean up after uploads that crashed between storing bytes and committing the row."""
+    stale = await PendingBlob.filter(created_at__lt=utcnow() - older_than)
+    for pending in stale:
+        await discard(store, pending.id, pending.storage_key)
+    return len(stale)
+
+
+async def _commit_version(
+    ctx: Context,
+    store: BlobStore,
+    *,
+    received: Received,
+    pending_id: UUID,
+    key: str,
+    file_name: str,
+    document: Document | None,
+    new: tuple[UUID, DocumentKind, str] | None,
+) -> tuple[Document, DocumentVersion]:
+    user = (await ctx.caller()).user
+    async with _local_lock(key), in_transaction() as conn:
+        await _lock_key(conn, key)
+        if not await store.exists(key):  # a concurrent discard removed the same bytes: put again
+            await store.put_file(key, received.path)
+        if document is None:
+            assert new is not None
+            centre_id, kind, title = new
+            document = await Document.create(
+                owner_type=OwnerType.CENTRE,
+                owner_id=centre_id,
+                kind=kind,
+                title=title,
+                created_by_id=user.id,
+                using_db=conn,
+            )
+        else:
+            document = (
+                await Document.filter(id=document.id).using_db(conn).select_for_update().get()
+            )
+        version = await DocumentVersion.create(
+            document_id=document.id,
+            version=document.current_version + 1,
+            file_name=file_name,
+            media_type=received.media_type,
+            size=received.size,
+            sha256=received.sha256,
+            storage_key=key,
+            uploaded_by_id=user.id,
+            using_db=conn,
+        )
+        document.current_version = version.version
+        await document.save(update_fields=["current_version", "updated_at"], using_db=conn)
+        await PendingBlob.filter(id=pending_id).using_db(conn).delete()
+        await ctx.audit(
+            "document.upload",
+            Outcome.SUCCESS,
+            connection=conn,
+            resource=Resource.CENTRE,
+            decision=Action.ATTACH,
+            object_type="document",
+            object_id=str(document.id),
+            after={
+                "owner": f"{document.owner_type}:{document.owner_id}",
+                "kind": str(document.kind),
+                "title": document.title,
+                **_version_json(version),
+            },
+        )
+    return document, version
+
+
+async def attach(
+    ctx: Context,
+    store: BlobStore,
+    limits: UploadLimits,
+    chunks: AsyncIterator[bytes],
+    *,
+    file_name: str,
+    centre_id: UUID | None = None,
+    kind: DocumentKind | None = None,
+    title: str | None = None,
+    document_id: UUID | None = None,
+) -> tuple[Document, DocumentVersion]:
+    """Store a new document (centre, kind, title) or a new version of ``document_id``."""
+    file_name = clean_file_name(file_name)
+    document: Document | None = None
+    new: tuple[UUID, DocumentKind, str] | None = None
+    if document_id is not None:
+        document = await _attachable_document(ctx, document_id)
+    else:
+        if centre_id is None or kind is None or title is None:
+            raise BadInput("a new document needs centreId, kind and title")
+        new = ((await _attachable_centre(ctx, centre_id)).id, kind, _clean_title(title))
+    received = await receive(chunks, file_name, limits.max_bytes, limits.tmp_dir)
+    key = storage_key(received.sha256)
+    pending = await PendingBlob.create(id=uuid4(), storage_key=key)
+    try:
+        await store.put_file(key, received.path)
+        return await _commit_version(
+            ctx,
+            store,
+            received=received,
+            pending_id=pending.id,
+            key=key,
+            file_name=file_name,
+            document=document,
+            new=new,
+        )
+    except BaseException:
+        await asyncio.shield(discard(store, pending.id, key))
+        raise
+    finally:
+        await asyncio.to_thread(received.path.unlink, missing_ok=True)
+
+
+async def readable_version(ctx: Context, version_id: UUID) -> tuple[Document, DocumentVersion]:
+    authz = await ctx.authz()
+    version = await scopes.visible_document_versions(authz).get_or_none(id=version_id)
+    if version is None:
+        raise NotFound("document")
+    document = await scopes.visible_documents(authz).get(id=version.document_id)
+    return document, version
+
+
+async def readable_current(ctx: Context, document_id: UUID) -> tuple[Document, DocumentVersion]:
+    authz = await ctx.authz()
+    document = await scopes.visible_documents(authz).get_or_none(id=document_id)
+    if document is None or document.current_version == 0:
+        raise NotFound("document")
+    version = await scopes.visible_document_versions(authz).get(
+        document_id=document.id, version=document.current_version
+    )
+    return document, version
+
+
+def version_json(version: DocumentVersion) -> dict[str, object]:
+    return _version_json(version)

@@ -1,0 +1,1 @@
+"""GraphQL: documents attached to records."""
