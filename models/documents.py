@@ -94,3 +94,13 @@ def missing_kinds(
     """Required kinds of document with no current version among ``present`` (used at submission)."""
     have = set(present)
     return [kind for kind in dict.fromkeys(required) if kind not in have]
+
+
+async def missing_for(
+    owner_type: OwnerType, owner_id: UUID, required: Iterable[DocumentKind]
+) -> list[DocumentKind]:
+    """Required kinds the record has no current document of (the check made at submission)."""
+    present = await Document.filter(
+        owner_type=owner_type, owner_id=owner_id, current_version__gt=0
+    ).values_list("kind", flat=True)
+    return missing_kinds(required, (DocumentKind(str(k)) for k in present))

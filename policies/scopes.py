@@ -64,9 +64,12 @@ def visible_document_versions(authz: Authorizer) -> QuerySet[DocumentVersion]:
     flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ))
     if flt is None:
         return DocumentVersion.all()
-    return DocumentVersion.filter(
-        document_id__in=Subquery(visible_documents(authz).values("id"))
-    )
+    return DocumentVersion.filter(document_id__in=Subquery(visible_documents(authz).values("id")))
+
+
+def document_uploaders(authz: Authorizer) -> QuerySet[User]:
+    """Users who uploaded a version the caller can read (their display names are shown)."""
+    return User.filter(id__in=Subquery(visible_document_versions(authz).values("uploaded_by_id")))
 
 
 def visible_alliance_members(authz: Authorizer) -> QuerySet[AllianceMember]:

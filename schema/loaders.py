@@ -72,6 +72,7 @@ class Loaders:
         self.versions_by_document: DataLoader[UUID, list[DocumentVersion]] = DataLoader(
             load_fn=_grouped(lambda: scopes.visible_document_versions(authz), "document_id")
         )
+        self.uploader = DataLoader(load_fn=_by_id(lambda: scopes.document_uploaders(authz)))
         self.bindings_by_user: DataLoader[UUID, list[RoleBinding]] = DataLoader(
             load_fn=_grouped(lambda: scopes.visible_role_bindings(authz), "user_id")
         )

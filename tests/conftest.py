@@ -48,13 +48,17 @@ def _database_url(tmp: Path) -> str:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    tmp = tmp_path_factory.mktemp("mic")
     return Settings(
         env="test",
-        database_url=_database_url(tmp_path_factory.mktemp("db")),
+        database_url=_database_url(tmp),
         token_secret=TEST_SECRET,
         login_max_failures=5,
         login_lockout_s=900,
         max_body_bytes=64 * 1024,
+        storage_url=f"file:{tmp / 'blobs'}",
+        upload_tmp_dir=str(tmp / "uploads"),
+        max_upload_bytes=512 * 1024,
     )
 
 

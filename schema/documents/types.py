@@ -39,6 +39,12 @@ class DocumentVersion:
     size: int = strawberry.field(description="Bytes / 字节")
     sha256: str
     created_at: datetime
+    uploaded_by_id: strawberry.Private[UUID]
+
+    @strawberry.field(description="Who uploaded it / 上传人")
+    async def uploaded_by(self, info: Info) -> str:
+        user = await (await info.context.loaders()).uploader.load(self.uploaded_by_id)
+        return user.display_name if user else ""
 
     @strawberry.field(description="GET with the bearer token to download / 下载地址")
     def download_path(self) -> str:
@@ -54,6 +60,7 @@ class DocumentVersion:
             size=row.size,
             sha256=row.sha256,
             created_at=row.created_at,
+            uploaded_by_id=row.uploaded_by_id,
         )
 
 
