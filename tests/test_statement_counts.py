@@ -59,3 +59,52 @@ async def test_statement_count_is_the_same_for_a_scoped_bureau(
     await _programme(world, 60)  # 22 in Nanning
     many = await _count(api, token, sql_counter, 22)
     assert few == many
+
+
+DOCS = """
+{ centres(first: 100) { edges { node { id documents { kind title
+    versions { version sha256 uploadedBy } current { fileName } } } } } }
+"""
+
+
+async def _centres_with_documents(world: World, centres: int) -> None:
+    from models.documents import Document, DocumentKind, DocumentVersion, OwnerType
+
+    uploader = await world.user(None)
+    for i in range(centres):
+        centre = await world.centre(await world.organisation("450100"))
+        for kind in (DocumentKind.CONSTRUCTION_PLAN, DocumentKind.BUSINESS_LICENCE):
+            doc = await Document.create(
+                owner_type=OwnerType.CENTRE,
+                owner_id=centre.id,
+                kind=kind,
+                title=f"{kind}-{i}",
+                current_version=2,
+                created_by_id=uploader.id,
+            )
+            for version in (1, 2):
+                await DocumentVersion.create(
+                    document_id=doc.id,
+                    version=version,
+                    file_name="a.pdf",
+                    media_type="application/pdf",
+                    size=1,
+                    sha256="0" * 64,
+                    storage_key="k",
+                    uploaded_by_id=uploader.id,
+                )
+
+
+async def test_statement_count_for_documents_does_not_grow_with_rows(
+    api: Api, world: World, sql_counter: StatementCounter
+) -> None:
+    token = world.token(await world.user(RoleName.PROVINCIAL_STAFF))
+    await _centres_with_documents(world, 3)
+    sql_counter.statements.clear()
+    await api.ok(DOCS, token=token)
+    few = len(sql_counter.statements)
+    await _centres_with_documents(world, 12)
+    sql_counter.statements.clear()
+    data = await api.ok(DOCS, token=token)
+    assert len(data["centres"]["edges"]) == 15
+    assert len(sql_counter.statements) == few
