@@ -6,7 +6,10 @@ models/ imports nothing from api/, schema/ or policies/.
 MODEL_MODULES = [
     "models.reference",
     "models.accounts",
+    "models.calls",
     "models.centres",
     "models.audit",
     "models.documents",
+    "models.reviews",
+    "models.cultivation",
 ]

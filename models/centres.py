@@ -5,9 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
+from decimal import Decimal
+
 from tortoise import fields
 
 from models.base import Entity
+from models.accounts import User
+from models.calls import Call
 from models.reference import City, Industry, Organisation
 
 
@@ -57,6 +61,25 @@ class Centre(Entity):
     archived_at = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
     version = fields.IntField(default=0)
+    # The application (R-CTR-3 one centre, one plan; R-CTR-5 governance). Money is exact CNY.
+    call: fields.ForeignKeyNullableRelation[Call] = fields.ForeignKeyField(
+        "models.Call", related_name="applications", null=True, on_delete=fields.RESTRICT
+    )
+    call_id: UUID | None
+    plan_goals = fields.TextField(default="")
+    plan_key_technologies = fields.TextField(default="")
+    plan_roadmap = fields.TextField(default="")
+    fixed_asset_investment = fields.DecimalField(
+        max_digits=16, decimal_places=2, default=Decimal("0.00")
+    )
+    software_investment = fields.DecimalField(
+        max_digits=16, decimal_places=2, default=Decimal("0.00")
+    )
+    decision_body = fields.JSONField[list[dict[str, str]]](default=list)
+    expert_committee = fields.JSONField[list[dict[str, str]]](default=list)
+    submitted_at = fields.DatetimeField(null=True)
+    # R-CTR-4: why provincial staff proceeded despite a duplicate direction.
+    duplicate_override_reason = fields.TextField(null=True)
 
     class Meta:
         table = "centre"
@@ -82,3 +105,23 @@ class AllianceMember(Entity):
         table = "alliance_member"
         ordering = ["joined_on", "id"]
         indexes = (("organisation_id", "centre_id"),)
+
+
+class CentreStatusEvent(Entity):
+    # One row per lifecycle move: who, in which role, when, from, to, why.
+    centre: fields.ForeignKeyRelation[Centre] = fields.ForeignKeyField(
+        "models.Centre", related_name="status_events", on_delete=fields.RESTRICT
+    )
+    centre_id: UUID
+    from_status = fields.CharEnumField(CentreStatus, max_length=32, null=True)
+    to_status = fields.CharEnumField(CentreStatus, max_length=32)
+    actor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="status_events", on_delete=fields.RESTRICT
+    )
+    actor_id: UUID
+    role = fields.CharField(max_length=32)
+    comment = fields.TextField(default="")
+
+    class Meta:
+        table = "centre_status_event"
+        ordering = ["created_at", "id"]

@@ -15,6 +15,7 @@ from models.accounts import RoleBinding, User
 from models.audit import AuditEntry
 from models.centres import AllianceMember, Centre
 from models.documents import Document, DocumentVersion, OwnerType
+from models.reviews import ReviewAssignment
 from models.reference import Organisation
 from policies.enforcer import Access, Authorizer
 from policies.vocabulary import Action, Resource
@@ -31,11 +32,17 @@ def _current_member_centres(organisations: frozenset[UUID]) -> Subquery:
     )
 
 
-def _centre_filter(access: Access) -> Q | None:
+def _assigned_centres(expert_id: UUID) -> Subquery:
+    return Subquery(ReviewAssignment.filter(expert_id=expert_id).values("centre_id"))
+
+
+def _centre_filter(access: Access, user_id: UUID) -> Q | None:
     """None = no restriction (province-wide)."""
     if access.everywhere:
         return None
     parts: list[Q] = []
+    if access.assigned:
+        parts.append(Q(id__in=_assigned_centres(user_id)))
     if access.cities:
         parts.append(Q(city_id__in=access.cities))
     if access.organisations:
@@ -46,13 +53,13 @@ def _centre_filter(access: Access) -> Q | None:
 
 
 def visible_centres(authz: Authorizer, action: Action = Action.READ) -> QuerySet[Centre]:
-    flt = _centre_filter(authz.access(Resource.CENTRE, action))
+    flt = _centre_filter(authz.access(Resource.CENTRE, action), authz.user_id)
     return Centre.all() if flt is None else Centre.filter(flt)
 
 
 def visible_documents(authz: Authorizer, action: Action = Action.READ) -> QuerySet[Document]:
     """Documents follow their owning record: READ as the centre is read, ATTACH as it is edited."""
-    flt = _centre_filter(authz.access(Resource.CENTRE, action))
+    flt = _centre_filter(authz.access(Resource.CENTRE, action), authz.user_id)
     if flt is None:
         return Document.all()
     return Document.filter(
@@ -61,7 +68,7 @@ def visible_documents(authz: Authorizer, action: Action = Action.READ) -> QueryS
 
 
 def visible_document_versions(authz: Authorizer) -> QuerySet[DocumentVersion]:
-    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ))
+    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
     if flt is None:
         return DocumentVersion.all()
     return DocumentVersion.filter(document_id__in=Subquery(visible_documents(authz).values("id")))
@@ -74,7 +81,7 @@ def document_uploaders(authz: Authorizer) -> QuerySet[User]:
 
 def visible_alliance_members(authz: Authorizer) -> QuerySet[AllianceMember]:
     """Members of the centres the caller can read."""
-    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ))
+    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
     if flt is None:
         return AllianceMember.all()
     return AllianceMember.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))

@@ -16,6 +16,9 @@ class Resource(StrEnum):
     ROLE_BINDING = "role_binding"
     AUDIT_LOG = "audit_log"
     DOCUMENT = "document"
+    CALL = "call"
+    REVIEW = "review"
+    CULTIVATION = "cultivation"
 
 
 class Action(StrEnum):
@@ -25,6 +28,15 @@ class Action(StrEnum):
     REVOKE = "revoke"
     RESET_PASSWORD = "reset_password"  # noqa: S105 - an action name
     DISABLE = "disable"
+    UPDATE = "update"  # edit an application and its alliance
+    SUBMIT = "submit"  # the lead enterprise's lifecycle moves
+    RECOMMEND = "recommend"  # the city bureau's lifecycle moves (recommend, return)
+    DECIDE = "decide"  # the province's lifecycle moves
+    ASSIGN = "assign"  # assign experts to a review
+    SCORE = "score"  # an expert scores an assigned review
+    FINALISE = "finalise"  # close a review and compute its result
+    REPORT = "report"  # report progress on cultivation indicators
+    INSPECT = "inspect"  # record special inspections and the end-of-period evaluation
     ATTACH = "attach"  # add documents (or new versions) to a record
     EXPORT = "export"  # download a record's evidence pack
 

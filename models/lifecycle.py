@@ -1,0 +1,123 @@
+"""The centre lifecycle (三(二) 遴选程序) as a table, and the one function that applies it.
+
+Who may make a move is the policy's business (policy.csv); this table says from where a move
+starts, where it ends, whether a comment is required, and which authority it belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from models.centres import CentreStatus as S
+
+
+class Move(StrEnum):
+    SUBMIT = "submit"
+    RECOMMEND = "recommend"
+    RETURN = "return"
+    PASS_FORMAL_REVIEW = "pass_formal_review"
+    REJECT_FORMAL_REVIEW = "reject_formal_review"
+    START_EXPERT_REVIEW = "start_expert_review"
+    LIST_FOR_CULTIVATION = "list_for_cultivation"
+    REJECT_AFTER_REVIEW = "reject_after_review"
+    ESTABLISH = "establish"
+    FAIL_CULTIVATION = "fail_cultivation"
+    START_RECTIFICATION = "start_rectification"
+    PASS_REASSESSMENT = "pass_reassessment"
+    REVOKE = "revoke"
+
+
+class Authority(StrEnum):
+    """Whose step a move is; policy.csv maps each to the roles and scopes that hold it."""
+
+    LEAD_ENTERPRISE = "submit"  # the lead unit of the centre
+    CITY_BUREAU = "recommend"  # the bureau of the centre's city
+    PROVINCE = "decide"  # provincial staff
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    sources: frozenset[S]
+    target: S
+    authority: Authority
+    comment_required: bool = False
+
+
+TABLE: dict[Move, Step] = {
+    Move.SUBMIT: Step(frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, Authority.LEAD_ENTERPRISE),
+    Move.RECOMMEND: Step(frozenset({S.SUBMITTED}), S.RECOMMENDED, Authority.CITY_BUREAU),
+    Move.RETURN: Step(frozenset({S.SUBMITTED}), S.RETURNED, Authority.CITY_BUREAU, True),
+    Move.PASS_FORMAL_REVIEW: Step(
+        frozenset({S.RECOMMENDED}), S.FORMAL_REVIEW_PASSED, Authority.PROVINCE
+    ),
+    # Design choice: a rejection always says why.
+    Move.REJECT_FORMAL_REVIEW: Step(
+        frozenset({S.RECOMMENDED}), S.REJECTED, Authority.PROVINCE, True
+    ),
+    Move.START_EXPERT_REVIEW: Step(
+        frozenset({S.FORMAL_REVIEW_PASSED}), S.EXPERT_REVIEW, Authority.PROVINCE
+    ),
+    Move.LIST_FOR_CULTIVATION: Step(
+        frozenset({S.EXPERT_REVIEW}), S.CULTIVATING, Authority.PROVINCE
+    ),
+    Move.REJECT_AFTER_REVIEW: Step(
+        frozenset({S.EXPERT_REVIEW}), S.REJECTED, Authority.PROVINCE, True
+    ),
+    Move.ESTABLISH: Step(frozenset({S.CULTIVATING}), S.ESTABLISHED, Authority.PROVINCE),
+    Move.FAIL_CULTIVATION: Step(
+        frozenset({S.CULTIVATING}), S.CULTIVATION_FAILED, Authority.PROVINCE, True
+    ),
+    Move.START_RECTIFICATION: Step(
+        frozenset({S.ESTABLISHED}), S.RECTIFYING, Authority.PROVINCE, True
+    ),
+    Move.PASS_REASSESSMENT: Step(frozenset({S.RECTIFYING}), S.ESTABLISHED, Authority.PROVINCE),
+    Move.REVOKE: Step(frozenset({S.RECTIFYING}), S.REVOKED, Authority.PROVINCE, True),
+}
+
+EDITABLE = frozenset({S.DRAFT, S.RETURNED})  # the lead edits its application only here
+LIVE = frozenset({S.CULTIVATING, S.ESTABLISHED, S.RECTIFYING})  # R-CTR-4 compares with these
+CULTIVATION_YEARS = 3
+
+
+class InvalidTransition(ValueError):
+    def __init__(self, current: S, move: Move) -> None:
+        allowed = sorted(m.value for m, step in TABLE.items() if current in step.sources)
+        super().__init__(
+            f"cannot {move.value.replace('_', ' ')} a centre that is {current.value}"
+            + (
+                f"; from {current.value} the possible moves are: {', '.join(allowed)}"
+                if allowed
+                else ""
+            )
+        )
+        self.current, self.move = current, move
+
+
+class CommentRequired(ValueError):
+    def __init__(self, move: Move) -> None:
+        super().__init__(f"a comment is required to {move.value.replace('_', ' ')}")
+
+
+def apply(current: S, move: Move, comment: str) -> S:
+    """The status after ``move``; refuses a move from the wrong state or without its comment."""
+    step = TABLE[move]
+    if current not in step.sources:
+        raise InvalidTransition(current, move)
+    if step.comment_required and not comment.strip():
+        raise CommentRequired(move)
+    return step.target
+
+
+def cultivation_deadline(listed_on: date) -> date:
+    """Three years from listing (R-CUL-2); 29 February falls back to 28 February."""
+    try:
+        return listed_on.replace(year=listed_on.year + CULTIVATION_YEARS)
+    except ValueError:
+        return listed_on.replace(year=listed_on.year + CULTIVATION_YEARS, day=28)
+
+
+def normalise_direction(direction: str) -> str:
+    """R-CTR-4 compares directions without spacing, punctuation or case differences."""
+    return "".join(ch for ch in direction.casefold() if ch.isalnum())
