@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from decimal import Decimal
-
 from tortoise import fields
 
-from models.base import Entity
 from models.accounts import User
+from models.base import Entity
 from models.calls import Call
 from models.reference import City, Industry, Organisation
 

@@ -17,7 +17,7 @@ class Move(StrEnum):
     SUBMIT = "submit"
     RECOMMEND = "recommend"
     RETURN = "return"
-    PASS_FORMAL_REVIEW = "pass_formal_review"
+    PASS_FORMAL_REVIEW = "pass_formal_review"  # noqa: S105 - a move, not a password
     REJECT_FORMAL_REVIEW = "reject_formal_review"
     START_EXPERT_REVIEW = "start_expert_review"
     LIST_FOR_CULTIVATION = "list_for_cultivation"
@@ -25,7 +25,7 @@ class Move(StrEnum):
     ESTABLISH = "establish"
     FAIL_CULTIVATION = "fail_cultivation"
     START_RECTIFICATION = "start_rectification"
-    PASS_REASSESSMENT = "pass_reassessment"
+    PASS_REASSESSMENT = "pass_reassessment"  # noqa: S105 - a move, not a password
     REVOKE = "revoke"
 
 

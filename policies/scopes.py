@@ -15,8 +15,8 @@ from models.accounts import RoleBinding, User
 from models.audit import AuditEntry
 from models.centres import AllianceMember, Centre
 from models.documents import Document, DocumentVersion, OwnerType
-from models.reviews import ReviewAssignment
 from models.reference import Organisation
+from models.reviews import ReviewAssignment
 from policies.enforcer import Access, Authorizer
 from policies.vocabulary import Action, Resource
 
