@@ -13,10 +13,12 @@ from tortoise.queryset import QuerySet
 
 from models.accounts import RoleBinding, User
 from models.audit import AuditEntry
-from models.centres import AllianceMember, Centre
+from models.calls import Call
+from models.centres import AllianceMember, Centre, CentreStatusEvent
+from models.cultivation import Indicator, IndicatorProgress, Inspection, TaskAgreement
 from models.documents import Document, DocumentVersion, OwnerType
 from models.reference import Organisation
-from models.reviews import ReviewAssignment
+from models.reviews import Review, ReviewAssignment, Score
 from policies.enforcer import Access, Authorizer
 from policies.vocabulary import Action, Resource
 
@@ -77,6 +79,86 @@ def visible_document_versions(authz: Authorizer) -> QuerySet[DocumentVersion]:
 def document_uploaders(authz: Authorizer) -> QuerySet[User]:
     """Users who uploaded a version the caller can read (their display names are shown)."""
     return User.filter(id__in=Subquery(visible_document_versions(authz).values("uploaded_by_id")))
+
+
+def centres_for(authz: Authorizer, resource: Resource, action: Action) -> QuerySet[Centre]:
+    """Centres on which the caller may take ``action`` of ``resource`` (reviews, cultivation)."""
+    flt = _centre_filter(authz.access(resource, action), authz.user_id)
+    return Centre.all() if flt is None else Centre.filter(flt)
+
+
+def visible_calls(authz: Authorizer) -> QuerySet[Call]:
+    """Published calls for everyone signed in; drafts too for those who manage calls."""
+    if authz.access(Resource.CALL, Action.CREATE).everywhere:
+        return Call.all()
+    if authz.access(Resource.CALL, Action.READ).allowed:
+        return Call.filter(published_at__not_isnull=True)
+    return Call.filter(_nothing())
+
+
+def visible_status_events(authz: Authorizer) -> QuerySet[CentreStatusEvent]:
+    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
+    if flt is None:
+        return CentreStatusEvent.all()
+    return CentreStatusEvent.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))
+
+
+def visible_reviews(authz: Authorizer) -> QuerySet[Review]:
+    """Reviews of the centres the caller reads; what of a review each role sees is decided in
+    the review's fields (blind scoring), not here."""
+    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
+    if flt is None:
+        return Review.all()
+    return Review.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))
+
+
+def own_assignments(authz: Authorizer) -> QuerySet[ReviewAssignment]:
+    """The expert's own assignments (R-REV-3: an expert sees only their own scores)."""
+    return ReviewAssignment.filter(expert_id=authz.user_id)
+
+
+def all_assignments(authz: Authorizer) -> QuerySet[ReviewAssignment]:
+    """Every expert's assignment and scores: provincial staff only (R-REV-3)."""
+    if authz.access(Resource.REVIEW, Action.READ).everywhere:
+        return ReviewAssignment.all()
+    return ReviewAssignment.filter(_nothing())
+
+
+def assigned_experts(authz: Authorizer) -> QuerySet[User]:
+    """Experts whose names stand beside their scores: provincial staff only (R-REV-3)."""
+    return User.filter(id__in=Subquery(all_assignments(authz).values("expert_id")))
+
+
+def own_scores(authz: Authorizer) -> QuerySet[Score]:
+    return Score.filter(assignment_id__in=Subquery(own_assignments(authz).values("id")))
+
+
+def all_scores(authz: Authorizer) -> QuerySet[Score]:
+    return Score.filter(assignment_id__in=Subquery(all_assignments(authz).values("id")))
+
+
+def visible_cultivation(authz: Authorizer) -> QuerySet[TaskAgreement]:
+    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
+    if flt is None:
+        return TaskAgreement.all()
+    return TaskAgreement.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))
+
+
+def visible_indicators(authz: Authorizer) -> QuerySet[Indicator]:
+    return Indicator.filter(agreement_id__in=Subquery(visible_cultivation(authz).values("id")))
+
+
+def visible_progress(authz: Authorizer) -> QuerySet[IndicatorProgress]:
+    return IndicatorProgress.filter(
+        indicator_id__in=Subquery(visible_indicators(authz).values("id"))
+    )
+
+
+def visible_inspections(authz: Authorizer) -> QuerySet[Inspection]:
+    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
+    if flt is None:
+        return Inspection.all()
+    return Inspection.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))
 
 
 def visible_alliance_members(authz: Authorizer) -> QuerySet[AllianceMember]:

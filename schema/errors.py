@@ -62,6 +62,10 @@ class Conflict(MicError):
     code = Code.CONFLICT
 
 
+class InvalidMove(MicError):
+    code = Code.INVALID_TRANSITION
+
+
 class RateLimited(MicError):
     code = Code.RATE_LIMITED
 

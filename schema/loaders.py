@@ -16,9 +16,12 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.accounts import RoleBinding
-from models.centres import AllianceMember
+from models.centres import AllianceMember, Centre, CentreStatusEvent
+from models.cultivation import Indicator, IndicatorProgress, Inspection, TaskAgreement
 from models.documents import Document, DocumentVersion
+from models.lifecycle import LIVE, normalise_direction
 from models.reference import City, Industry
+from models.reviews import Review, ReviewAssignment, Score
 from policies import scopes
 from policies.enforcer import Authorizer
 
@@ -57,6 +60,68 @@ def _grouped(
     return load
 
 
+def _single(
+    source: Callable[[], QuerySet[ModelT]], key_field: str
+) -> Callable[[list[UUID]], Awaitable[list[ModelT | None]]]:
+    grouped = _grouped(source, key_field)
+
+    async def load(keys: list[UUID]) -> list[ModelT | None]:
+        return [rows[0] if rows else None for rows in await grouped(keys)]
+
+    return load
+
+
+def _own_scores_by_centre(
+    authz: Authorizer,
+) -> Callable[[list[UUID]], Awaitable[list[list[Score]]]]:
+    async def load(keys: list[UUID]) -> list[list[Score]]:
+        assignments = await scopes.own_assignments(authz).filter(centre_id__in=keys)
+        by_assignment = {a.id: a.centre_id for a in assignments}
+        groups: dict[UUID, list[Score]] = defaultdict(list)
+        if by_assignment:
+            scores = await scopes.own_scores(authz).filter(assignment_id__in=list(by_assignment))
+            for score in scores:
+                groups[by_assignment[score.assignment_id]].append(score)
+        return [groups.get(k, []) for k in keys]
+
+    return load
+
+
+def _duplicates_by_centre(
+    authz: Authorizer,
+) -> Callable[[list[UUID]], Awaitable[list[list[Centre]]]]:
+    """R-CTR-4 warnings for a batch of centres: two statements, whatever the batch size."""
+
+    async def load(keys: list[UUID]) -> list[list[Centre]]:
+        centres = {c.id: c for c in await scopes.visible_centres(authz).filter(id__in=keys)}
+        industries = list({c.industry_id for c in centres.values()})
+        live = (
+            await scopes.visible_centres(authz).filter(
+                industry_id__in=industries, status__in=list(LIVE)
+            )
+            if industries
+            else []
+        )
+        result: list[list[Centre]] = []
+        for key in keys:
+            centre = centres.get(key)
+            direction = normalise_direction(centre.direction) if centre else ""
+            result.append(
+                [
+                    other
+                    for other in live
+                    if centre is not None
+                    and direction
+                    and other.id != centre.id
+                    and other.industry_id == centre.industry_id
+                    and normalise_direction(other.direction) == direction
+                ]
+            )
+        return result
+
+    return load
+
+
 class Loaders:
     def __init__(self, authz: Authorizer) -> None:
         # Cities and industries are public reference data: every signed-in caller may read them.
@@ -73,6 +138,38 @@ class Loaders:
             load_fn=_grouped(lambda: scopes.visible_document_versions(authz), "document_id")
         )
         self.uploader = DataLoader(load_fn=_by_id(lambda: scopes.document_uploaders(authz)))
+        self.call = DataLoader(load_fn=_by_id(lambda: scopes.visible_calls(authz)))
+        self.duplicates_by_centre: DataLoader[UUID, list[Centre]] = DataLoader(
+            load_fn=_duplicates_by_centre(authz)
+        )
+        self.events_by_centre: DataLoader[UUID, list[CentreStatusEvent]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.visible_status_events(authz), "centre_id")
+        )
+        self.review_by_centre: DataLoader[UUID, Review | None] = DataLoader(
+            load_fn=_single(lambda: scopes.visible_reviews(authz), "centre_id")
+        )
+        self.assignments_by_centre: DataLoader[UUID, list[ReviewAssignment]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.all_assignments(authz), "centre_id")
+        )
+        self.scores_by_assignment: DataLoader[UUID, list[Score]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.all_scores(authz), "assignment_id")
+        )
+        self.own_scores_by_centre: DataLoader[UUID, list[Score]] = DataLoader(
+            load_fn=_own_scores_by_centre(authz)
+        )
+        self.expert = DataLoader(load_fn=_by_id(lambda: scopes.assigned_experts(authz)))
+        self.agreement_by_centre: DataLoader[UUID, TaskAgreement | None] = DataLoader(
+            load_fn=_single(lambda: scopes.visible_cultivation(authz), "centre_id")
+        )
+        self.indicators_by_agreement: DataLoader[UUID, list[Indicator]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.visible_indicators(authz), "agreement_id")
+        )
+        self.progress_by_indicator: DataLoader[UUID, list[IndicatorProgress]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.visible_progress(authz), "indicator_id")
+        )
+        self.inspections_by_centre: DataLoader[UUID, list[Inspection]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.visible_inspections(authz), "centre_id")
+        )
         self.bindings_by_user: DataLoader[UUID, list[RoleBinding]] = DataLoader(
             load_fn=_grouped(lambda: scopes.visible_role_bindings(authz), "user_id")
         )

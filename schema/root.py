@@ -11,13 +11,39 @@ from strawberry.tools import merge_types
 
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
+from schema.applications.alliance import AllianceMutations
+from schema.applications.mutations import ApplicationMutations
 from schema.audit.queries import AuditQueries
+from schema.calls.operations import CallMutations, CallQueries
 from schema.centres.queries import CentreQueries
+from schema.cultivation.operations import CultivationMutations, CultivationQueries
 from schema.reference.mutations import ReferenceMutations
 from schema.reference.queries import ReferenceQueries
+from schema.reviews.mutations import ReviewMutations
 
-Query = merge_types("Query", (AccountQueries, CentreQueries, ReferenceQueries, AuditQueries))
-Mutation = merge_types("Mutation", (AccountMutations, ReferenceMutations))
+Query = merge_types(
+    "Query",
+    (
+        AccountQueries,
+        CentreQueries,
+        ReferenceQueries,
+        AuditQueries,
+        CallQueries,
+        CultivationQueries,
+    ),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        AccountMutations,
+        ReferenceMutations,
+        CallMutations,
+        ApplicationMutations,
+        AllianceMutations,
+        ReviewMutations,
+        CultivationMutations,
+    ),
+)
 
 
 def build_schema(

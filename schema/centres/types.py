@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from uuid import UUID
 
 import strawberry
 
 from models import centres as m
+from models.base import utcnow
+from models.lifecycle import cultivation_deadline
+from schema.applications.types import DuplicateWarning, StatusEvent
+from schema.calls.types import Call
 from schema.context import Info
+from schema.cultivation.types import Inspection, TaskAgreement
 from schema.documents.types import Document
 from schema.errors import NotFound
 from schema.reference.types import City, Industry, Organisation, load_city, load_organisation
+from schema.reviews.types import Review
 
 
 @strawberry.enum(description="Where a centre stands in its lifecycle / 创新中心所处阶段")
@@ -74,6 +81,21 @@ class AllianceMember:
         )
 
 
+@strawberry.type(description="A person on a governance body / 治理机构成员")
+class GovernanceMember:
+    name: str
+    title: str
+    organisation: str
+
+    @classmethod
+    def of(cls, data: dict[str, str]) -> GovernanceMember:
+        return cls(
+            name=data.get("name", ""),
+            title=data.get("title", ""),
+            organisation=data.get("organisation", ""),
+        )
+
+
 @strawberry.type(description="A manufacturing innovation centre / 制造业创新中心")
 class Centre:
     id: strawberry.ID
@@ -91,6 +113,19 @@ class Centre:
     city_id: strawberry.Private[UUID]
     industry_id: strawberry.Private[UUID]
     lead_organisation_id: strawberry.Private[UUID]
+    version: int = strawberry.field(description="Give it back when editing / 版本号(乐观锁)")
+    plan_goals: str = strawberry.field(description="Construction plan: goals / 建设目标")
+    plan_key_technologies: str = strawberry.field(description="Key technologies / 关键技术")
+    plan_roadmap: str = strawberry.field(description="Roadmap / 技术路线")
+    fixed_asset_investment: Decimal = strawberry.field(description="CNY / 固定资产投资")
+    software_investment: Decimal = strawberry.field(description="CNY / 配套软件投资")
+    decision_body: list[GovernanceMember] = strawberry.field(description="决策机构")
+    expert_committee: list[GovernanceMember] = strawberry.field(description="技术专家委员会")
+    submitted_at: datetime | None
+    duplicate_override_reason: str | None = strawberry.field(
+        description="Why staff proceeded despite a duplicate direction (R-CTR-4) / 重复方向说明"
+    )
+    call_id: strawberry.Private[UUID | None]
 
     @strawberry.field
     async def city(self, info: Info) -> City:
@@ -120,6 +155,53 @@ class Centre:
         rows = await (await info.context.loaders()).documents_by_owner.load(UUID(self.id))
         return [Document.of(r) for r in rows]
 
+    @strawberry.field(description="Total planned investment / 计划总投资")
+    def total_investment(self) -> Decimal:
+        return self.fixed_asset_investment + self.software_investment
+
+    @strawberry.field(description="The call it applied under / 申报通知")
+    async def call(self, info: Info) -> Call | None:
+        if self.call_id is None:
+            return None
+        row = await (await info.context.loaders()).call.load(self.call_id)
+        return None if row is None else Call.of(row, utcnow())
+
+    @strawberry.field(description="Every lifecycle move, oldest first / 状态历史")
+    async def status_history(self, info: Info) -> list[StatusEvent]:
+        rows = await (await info.context.loaders()).events_by_centre.load(UUID(self.id))
+        return [StatusEvent.of(r) for r in rows]
+
+    @strawberry.field(
+        description="Live centres with the same industry and direction / 方向重复提示"
+    )
+    async def duplicate_warnings(self, info: Info) -> list[DuplicateWarning]:
+        rows = await (await info.context.loaders()).duplicates_by_centre.load(UUID(self.id))
+        return [
+            DuplicateWarning(
+                centre_id=strawberry.ID(str(c.id)), centre_name=c.name, direction=c.direction
+            )
+            for c in rows
+        ]
+
+    @strawberry.field(description="The expert review / 专家评审")
+    async def review(self, info: Info) -> Review | None:
+        row = await (await info.context.loaders()).review_by_centre.load(UUID(self.id))
+        return None if row is None else Review.of(row)
+
+    @strawberry.field(description="The cultivation task agreement / 培育任务书")
+    async def task_agreement(self, info: Info) -> TaskAgreement | None:
+        row = await (await info.context.loaders()).agreement_by_centre.load(UUID(self.id))
+        return None if row is None else TaskAgreement.of(row)
+
+    @strawberry.field(description="Inspections and evaluation during cultivation / 检查评估")
+    async def inspections(self, info: Info) -> list[Inspection]:
+        rows = await (await info.context.loaders()).inspections_by_centre.load(UUID(self.id))
+        return [Inspection.of(r) for r in rows]
+
+    @strawberry.field(description="Last day of the 3-year cultivation period (R-CUL-2) / 培育期满")
+    def cultivation_deadline(self) -> date | None:
+        return None if self.listed_on is None else cultivation_deadline(self.listed_on)
+
     @classmethod
     def of(cls, row: m.Centre) -> Centre:
         return cls(
@@ -136,4 +218,15 @@ class Centre:
             city_id=row.city_id,
             industry_id=row.industry_id,
             lead_organisation_id=row.lead_organisation_id,
+            version=row.version,
+            plan_goals=row.plan_goals,
+            plan_key_technologies=row.plan_key_technologies,
+            plan_roadmap=row.plan_roadmap,
+            fixed_asset_investment=row.fixed_asset_investment,
+            software_investment=row.software_investment,
+            decision_body=[GovernanceMember.of(p) for p in row.decision_body],
+            expert_committee=[GovernanceMember.of(p) for p in row.expert_committee],
+            submitted_at=row.submitted_at,
+            duplicate_override_reason=row.duplicate_override_reason,
+            call_id=row.call_id,
         )
