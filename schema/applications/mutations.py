@@ -156,7 +156,9 @@ class ApplicationMutations:
                 raise InvalidMove(str(exc), currentStatus=str(current)) from None
             except CommentRequired as exc:
                 raise BadInput(str(exc), field="comment") from None
-            await check_move_conditions(centre, step_move, override_reason, _today())
+            await check_move_conditions(
+                centre, step_move, override_reason, _today(), scopes.visible_centres(authz)
+            )
             if step_move is Move.SUBMIT:
                 await _require_materials(centre)
                 centre.submitted_at = utcnow()

@@ -38,10 +38,15 @@ async def _evaluation_verdict(centre: Centre) -> bool | None:
 
 
 async def check_move_conditions(
-    centre: Centre, move: Move, override_reason: str | None, today: date
+    centre: Centre,
+    move: Move,
+    override_reason: str | None,
+    today: date,
+    comparable: QuerySet[Centre],
 ) -> None:
+    """``comparable``: the centres the caller's scope lets a duplicate be found among."""
     if move is Move.PASS_FORMAL_REVIEW:
-        duplicates = await duplicates_among(Centre.all(), centre)
+        duplicates = await duplicates_among(comparable, centre)
         if duplicates and not (override_reason or "").strip():
             names = "; ".join(c.name for c in duplicates)
             raise BadInput(
