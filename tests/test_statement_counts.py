@@ -108,3 +108,89 @@ async def test_statement_count_for_documents_does_not_grow_with_rows(
     data = await api.ok(DOCS, token=token)
     assert len(data["centres"]["edges"]) == 15
     assert len(sql_counter.statements) == few
+
+
+WORKFLOW = """
+{ centres(first: 100) { edges { node { id call { title } statusHistory { toStatus }
+    duplicateWarnings { centreName }
+    review { result expertScores { expertName weightedTotal scores { score } } myScores { score } }
+    taskAgreement { tasks indicators { name progress { value } } } inspections { kind } } } } }
+"""
+
+
+async def _centres_in_cultivation(world: World, centres: int, staff_id: object) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from models.centres import CentreStatus, CentreStatusEvent
+    from models.cultivation import (
+        Indicator,
+        IndicatorProgress,
+        Inspection,
+        InspectionKind,
+        TaskAgreement,
+    )
+    from models.reviews import CRITERIA, Review, ReviewAssignment, ReviewStatus, Score
+
+    for _ in range(centres):
+        centre = await world.centre(
+            await world.organisation("450200"), status=CentreStatus.CULTIVATING
+        )
+        await CentreStatusEvent.create(
+            centre_id=centre.id, to_status=CentreStatus.DRAFT, actor_id=staff_id, role="enterprise"
+        )
+        review = await Review.create(
+            centre_id=centre.id,
+            status=ReviewStatus.FINALISED,
+            result=Decimal("80.00"),
+            expert_count=3,
+        )
+        for _ in range(3):
+            expert = await world.user(RoleName.EXPERT)
+            assignment = await ReviewAssignment.create(
+                review_id=review.id,
+                centre_id=centre.id,
+                expert_id=expert.id,
+                weighted_total=Decimal("80"),
+            )
+            for criterion in CRITERIA:
+                await Score.create(
+                    assignment_id=assignment.id, criterion=criterion.code, score=Decimal("80")
+                )
+        agreement = await TaskAgreement.create(
+            centre_id=centre.id, signed_on=date(2026, 1, 1), tasks=["t"]
+        )
+        for name in ("a", "b"):
+            indicator = await Indicator.create(
+                agreement_id=agreement.id, name=name, target=Decimal("1")
+            )
+            await IndicatorProgress.create(
+                indicator_id=indicator.id,
+                reported_on=date(2026, 2, 1),
+                value=Decimal("0.5"),
+                reported_by_id=staff_id,
+            )
+        await Inspection.create(
+            centre_id=centre.id,
+            kind=InspectionKind.SPECIAL_INSPECTION,
+            held_on=date(2026, 3, 1),
+            findings="f",
+            recorded_by_id=staff_id,
+        )
+
+
+async def test_statement_count_for_the_workflow_does_not_grow_with_rows(
+    api: Api, world: World, sql_counter: StatementCounter
+) -> None:
+    staff = await world.user(RoleName.PROVINCIAL_STAFF)
+    token = world.token(staff)
+    await _centres_in_cultivation(world, 2, staff.id)
+    sql_counter.statements.clear()
+    await api.ok(WORKFLOW, token=token)
+    few = len(sql_counter.statements)
+    await _centres_in_cultivation(world, 8, staff.id)
+    sql_counter.statements.clear()
+    data = await api.ok(WORKFLOW, token=token)
+    assert len(data["centres"]["edges"]) == 10
+    assert all(len(e["node"]["review"]["expertScores"]) == 3 for e in data["centres"]["edges"])
+    assert len(sql_counter.statements) == few, sql_counter.statements
