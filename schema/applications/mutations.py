@@ -43,11 +43,9 @@ class ApplicationMutations:
         lead_organisation_id: strawberry.ID | None = None,
     ) -> CentreType:
         ctx = info.context
-        access = (await require(ctx, Resource.CENTRE, Action.CREATE)).access(
-            Resource.CENTRE, Action.CREATE
-        )
-        authz = await ctx.authz()
-        leads = access.lead_organisations
+        authz = await require(ctx, Resource.CENTRE, Action.CREATE)
+        # The organisations the caller may lead an application for (its enterprise bindings).
+        leads = authz.access(Resource.CENTRE, Action.CREATE).lead_organisations
         if lead_organisation_id is not None:
             org_id = parse_id(lead_organisation_id, "organisation")
             if org_id not in leads:
