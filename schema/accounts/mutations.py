@@ -22,7 +22,7 @@ from schema.context import Context, Info
 from schema.enums import value_of
 from schema.errors import BadInput, Conflict, NotFound, Unauthenticated
 from schema.guard import require
-from schema.ids import parse_id
+from schema.ids import find, parse_id
 
 
 def _user_snapshot(row: m.User) -> dict[str, Any]:
@@ -54,9 +54,7 @@ def _check_password(ctx: Context, password: str, username: str) -> None:
 
 async def _managed_user(ctx: Context, user_id: strawberry.ID, action: Action) -> m.User:
     authz = await require(ctx, Resource.USER, action)
-    row = await scopes.visible_users(authz, action).get_or_none(id=parse_id(user_id, "user"))
-    if row is None:
-        raise NotFound("user")
+    row = await find(scopes.visible_users(authz, action), user_id, "user")
     return row
 
 
@@ -100,9 +98,7 @@ async def _binding_tenant(input: GrantRoleInput) -> tuple[UUID | None, UUID | No
     if role is m.RoleName.ENTERPRISE:
         if not input.organisation_id or input.city_code:
             raise BadInput("an enterprise role needs an organisationId and no cityCode")
-        org = await Organisation.get_or_none(id=parse_id(input.organisation_id, "organisation"))
-        if org is None:
-            raise NotFound("organisation")
+        org = await find(Organisation.all(), input.organisation_id, "organisation")
         return None, org.id
     if input.city_code or input.organisation_id:
         raise BadInput(f"a {role} role is province-wide: give no cityCode or organisationId")
@@ -179,9 +175,7 @@ class AccountMutations:
         _check_password(ctx, input.password, username)
         organisation_id = None
         if input.organisation_id:
-            org = await Organisation.get_or_none(id=parse_id(input.organisation_id, "organisation"))
-            if org is None:
-                raise NotFound("organisation")
+            org = await find(Organisation.all(), input.organisation_id, "organisation")
             organisation_id = org.id
         if await m.User.filter(username=username).exists():
             raise Conflict("this username is taken")
@@ -250,9 +244,7 @@ class AccountMutations:
     async def grant_role(self, info: Info, input: GrantRoleInput) -> RoleBinding:
         ctx = info.context
         authz = await require(ctx, Resource.ROLE_BINDING, Action.GRANT)
-        user = await scopes.visible_users(authz).get_or_none(id=parse_id(input.user_id, "user"))
-        if user is None:
-            raise NotFound("user")
+        user = await find(scopes.visible_users(authz), input.user_id, "user")
         city_id, organisation_id = await _binding_tenant(input)
         role = m.RoleName(value_of(input.role))
         async with in_transaction() as conn:

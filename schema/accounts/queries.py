@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
-from models import accounts as m
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from schema.accounts.types import Me, RoleBinding, User
 from schema.context import Info
-from schema.errors import NotFound
 from schema.guard import require
-from schema.ids import parse_id
+from schema.ids import find
 from schema.pagination import Connection, paginate
 from schema.reference.types import Organisation
 
@@ -59,7 +57,5 @@ class AccountQueries:
     @strawberry.field(description="One user account / 单个用户")
     async def user(self, info: Info, id: strawberry.ID) -> User:
         authz = await info.context.authz()
-        row: m.User | None = await scopes.visible_users(authz).get_or_none(id=parse_id(id, "user"))
-        if row is None:
-            raise NotFound("user")
+        row = await find(scopes.visible_users(authz), id, "user")
         return User.of(row)

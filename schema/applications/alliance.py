@@ -17,8 +17,8 @@ from schema.centres.types import AllianceMember as MemberType
 from schema.centres.types import MemberRole as MemberRoleType
 from schema.context import Context, Info
 from schema.enums import value_of
-from schema.errors import BadInput, Conflict, InvalidMove, NotFound
-from schema.ids import parse_id
+from schema.errors import BadInput, Conflict, InvalidMove
+from schema.ids import find, parse_id
 
 CLOSED = frozenset({CentreStatus.REJECTED, CentreStatus.REVOKED, CentreStatus.CULTIVATION_FAILED})
 
@@ -45,9 +45,7 @@ async def _editable_centre(ctx: Context, centre_id: strawberry.ID) -> Centre:
 
 async def _member_of(ctx: Context, member_id: strawberry.ID) -> tuple[Centre, AllianceMember]:
     authz = await ctx.authz()
-    row = await scopes.visible_alliance_members(authz).get_or_none(id=parse_id(member_id, "member"))
-    if row is None:
-        raise NotFound("member")
+    row = await find(scopes.visible_alliance_members(authz), member_id, "member")
     # The member is reached through its centre, which must be editable by the caller.
     centre = await _editable_centre(ctx, strawberry.ID(str(row.centre_id)))
     return centre, row
@@ -71,9 +69,7 @@ class AllianceMutations:
             raise BadInput(
                 "there is exactly one lead: use changeAllianceMemberRole to hand it over"
             )
-        org = await Organisation.get_or_none(id=parse_id(organisation_id, "organisation"))
-        if org is None:
-            raise NotFound("organisation")
+        org = await find(Organisation.all(), organisation_id, "organisation")
         async with in_transaction() as conn:
             await locked(centre)
             if (

@@ -25,7 +25,7 @@ from schema.context import Info
 from schema.enums import value_of
 from schema.errors import BadInput, Conflict, InvalidMove, NotFound
 from schema.guard import require
-from schema.ids import parse_id
+from schema.ids import find, parse_id
 
 
 def _today() -> date:
@@ -54,9 +54,7 @@ class ApplicationMutations:
             (org_id,) = leads
         else:
             raise BadInput("you act for several organisations: give leadOrganisationId")
-        call = await scopes.visible_calls(authz).get_or_none(id=parse_id(call_id, "call"))
-        if call is None:
-            raise NotFound("call")
+        call = await find(scopes.visible_calls(authz), call_id, "call")
         if not call.is_open(utcnow()):
             raise BadInput("this call is not open for applications", field="callId")
         fields, industry = await check_application(input)

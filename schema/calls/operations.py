@@ -18,7 +18,7 @@ from schema.documents.types import DocumentKind
 from schema.enums import value_of
 from schema.errors import BadInput, NotFound
 from schema.guard import require
-from schema.ids import parse_id
+from schema.ids import find, parse_id
 
 
 @strawberry.input(description="A call for applications / 申报通知")
@@ -85,9 +85,7 @@ class CallQueries:
     @strawberry.field(description="One call / 单个申报通知")
     async def call(self, info: Info, id: strawberry.ID) -> Call:
         authz = await info.context.authz()
-        row = await scopes.visible_calls(authz).get_or_none(id=parse_id(id, "call"))
-        if row is None:
-            raise NotFound("call")
+        row = await find(scopes.visible_calls(authz), id, "call")
         return Call.of(row, utcnow())
 
 

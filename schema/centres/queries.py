@@ -10,8 +10,7 @@ from policies import scopes
 from schema.centres.types import Centre, CentreStatus
 from schema.context import Info
 from schema.enums import value_of
-from schema.errors import NotFound
-from schema.ids import parse_id
+from schema.ids import find
 from schema.pagination import Connection, paginate
 
 
@@ -60,7 +59,5 @@ class CentreQueries:
     @strawberry.field(description="One centre, if the caller may see it / 单个创新中心")
     async def centre(self, info: Info, id: strawberry.ID) -> Centre:
         authz = await info.context.authz()
-        row = await scopes.visible_centres(authz).get_or_none(id=parse_id(id, "centre"))
-        if row is None:
-            raise NotFound("centre")
+        row = await find(scopes.visible_centres(authz), id, "centre")
         return Centre.of(row)

@@ -23,8 +23,8 @@ from schema.cultivation.types import Indicator as IndicatorType
 from schema.cultivation.types import Inspection as InspectionType
 from schema.cultivation.types import InspectionKind
 from schema.enums import value_of
-from schema.errors import BadInput, InvalidMove, NotFound
-from schema.ids import parse_id
+from schema.errors import BadInput, InvalidMove
+from schema.ids import find, parse_id
 
 
 def _cultivating(status: CentreStatus) -> None:
@@ -71,11 +71,7 @@ class CultivationMutations:
     ) -> IndicatorType:
         ctx = info.context
         authz = await ctx.authz()
-        indicator = await scopes.visible_indicators(authz).get_or_none(
-            id=parse_id(indicator_id, "indicator")
-        )
-        if indicator is None:
-            raise NotFound("indicator")
+        indicator = await find(scopes.visible_indicators(authz), indicator_id, "indicator")
         agreement = await scopes.visible_cultivation(authz).get(id=indicator.agreement_id)
         _, centre = await centre_for(ctx, agreement.centre_id, Resource.CULTIVATION, Action.REPORT)
         if not value.is_finite() or value != value.quantize(Decimal("0.01")):

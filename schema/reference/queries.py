@@ -7,8 +7,7 @@ import strawberry
 from models import reference as m
 from policies import scopes
 from schema.context import Info
-from schema.errors import NotFound
-from schema.ids import parse_id
+from schema.ids import find
 from schema.pagination import Connection, paginate
 from schema.reference.types import City, Industry, Organisation
 
@@ -49,7 +48,5 @@ class ReferenceQueries:
     @strawberry.field(description="One organisation, if the caller may see it / 单个单位")
     async def organisation(self, info: Info, id: strawberry.ID) -> Organisation:
         authz = await info.context.authz()
-        row = await scopes.visible_organisations(authz).get_or_none(id=parse_id(id, "organisation"))
-        if row is None:
-            raise NotFound("organisation")
+        row = await find(scopes.visible_organisations(authz), id, "organisation")
         return Organisation.of(row)
