@@ -197,6 +197,17 @@ def visible_organisations(authz: Authorizer) -> QuerySet[Organisation]:
                 )
             )
         )
+    if access.assigned:
+        # The alliances of the applications the expert reviews (R-ACC-4).
+        parts.append(
+            Q(
+                id__in=Subquery(
+                    AllianceMember.filter(centre_id__in=_assigned_centres(authz.user_id)).values(
+                        "organisation_id"
+                    )
+                )
+            )
+        )
     return Organisation.filter(Q(*parts, join_type=Q.OR) if parts else _nothing())
 
 

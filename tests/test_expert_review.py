@@ -201,3 +201,17 @@ async def test_r_rev_4_finalising_needs_every_score_and_freezes_them(programme: 
     assert sorted((s.criterion, s.score) for s in await Score.all()) == before
     twice = await programme.run("staff", FINALISE, c=centre)
     assert twice["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
+
+
+async def test_r_acc_4_an_assigned_expert_sees_the_alliance_it_reviews(
+    programme: Programme,
+) -> None:
+    centre = await _formal_review_passed(programme)
+    await programme.ok("staff", ASSIGN, c=centre, e=str(programme.users["expert0"].id))
+    query = "query($id: ID!) { centre(id: $id) { leadOrganisation { name } members { organisation { name } } } }"
+    data = await programme.ok("expert0", query, id=centre)
+    assert data["centre"]["leadOrganisation"]["name"] == "广西智能装备股份有限公司"
+    orgs = await programme.ok("expert0", "{ organisations { totalCount } }")
+    assert orgs["organisations"]["totalCount"] == 1  # the alliance only, nothing else
+    other = await programme.ok("expert5", "{ organisations { totalCount } }")
+    assert other["organisations"]["totalCount"] == 0
