@@ -1,16 +1,23 @@
 """The demo programme (`mic seed-demo`) and the first administrator (`mic create-admin`).
 
 The demo is a believable slice of the Guangxi programme: organisations of every kind in several
-cities, centres in every lifecycle state with their alliances, and one account per role and
-tenant. Everything is looked up before it is created, so seeding twice creates nothing new, and
-accounts, centres and alliances that already exist are never changed.
+cities, the yearly calls for applications (the current one open), centres in every lifecycle state
+with their alliances and application content, each centre's status history, expert reviews (one
+in progress), and cultivation (task agreements, indicators, progress, inspections), and one
+account per role and tenant. Everything is looked up before it is created, so seeding twice
+creates nothing new, and accounts, calls, centres and alliances that already exist are never
+changed. Dates are deterministic; only the open call and the newest applications are placed
+relative to the day of seeding, so that the workflow looks current.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -21,10 +28,38 @@ from api.passwords import hash_password_async
 from models.accounts import RoleBinding, RoleName, User
 from models.audit import AuditEvent, Outcome, append
 from models.base import utcnow
-from models.centres import AllianceMember, Centre, CentreStatus, MemberRole
+from models.calls import Call
+from models.centres import AllianceMember, Centre, CentreStatus, CentreStatusEvent, MemberRole
 from models.credit_code import make_credit_code
+from models.cultivation import (
+    Indicator,
+    IndicatorProgress,
+    Inspection,
+    InspectionKind,
+    TaskAgreement,
+)
+from models.documents import DocumentKind
+from models.lifecycle import (
+    CULTIVATION_YEARS,
+    TABLE,
+    Authority,
+    Move,
+    apply,
+    cultivation_deadline,
+)
 from models.reference import City, Industry, Organisation, OrganisationKind
 from models.reference_data import load_reference_data
+from models.reviews import (
+    CENT,
+    CRITERIA,
+    Review,
+    ReviewAssignment,
+    ReviewStatus,
+    Score,
+    aggregate,
+    conflict_of_interest,
+    weighted_total,
+)
 
 ACTOR = "mic-cli"
 
@@ -417,6 +452,293 @@ MEMBER_ENTERPRISE_ACCOUNTS: tuple[str, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class PlanSpec:
+    """A centre's construction plan (建设方案): goals, key technologies, the shared platform it
+    builds, and the planned investment in exact CNY."""
+
+    goals: str
+    technologies: tuple[str, str, str]
+    platform: str
+    fixed_asset_investment: Decimal
+    software_investment: Decimal
+
+
+# By the lead organisation's short name (one centre per lead).
+PLANS: dict[str, PlanSpec] = {
+    "liugong": PlanSpec(
+        "建成国内领先的工程机械智能化共性技术研发与验证平台，突破电动化、无人化施工装备关键技术，"
+        "带动广西工程机械产业链本地配套率提升至70%以上。",
+        ("工程机械电驱动与能量回收系统", "无人化施工与远程遥控技术", "高可靠性液压传动关键零部件"),
+        "工程机械整机可靠性试验与验证平台",
+        Decimal("68500000.00"),
+        Decimal("12300000.00"),
+    ),
+    "yuchai": PlanSpec(
+        "打造面向商用车和非道路机械的新能源动力总成共性技术供给平台，形成混合动力、氢燃料发动机和"
+        "电驱动系统的正向开发能力，支撑广西内燃机产业绿色转型。",
+        ("大功率混合动力系统集成与控制", "氢内燃机燃烧与排放控制", "电驱动总成高效集成"),
+        "新能源动力总成台架试验中心",
+        Decimal("82000000.00"),
+        Decimal("15600000.00"),
+    ),
+    "sgmw": PlanSpec(
+        "围绕小型电动车与智能网联汽车，构建整车平台、智能座舱和车路协同共性技术体系，"
+        "推动柳州汽车产业向电动化、智能化升级。",
+        ("低成本电动化整车平台架构", "智能座舱与车载操作系统", "车路协同与高精度定位"),
+        "智能网联汽车测试验证与示范平台",
+        Decimal("56800000.00"),
+        Decimal("18200000.00"),
+    ),
+    "liugang": PlanSpec(
+        "突破高端汽车用钢和工程机械用高强钢的成分设计与稳定化生产技术，形成从材料研发到用户应用的"
+        "协同创新链，提升广西钢铁产品附加值。",
+        (
+            "第三代先进高强汽车钢成分与工艺设计",
+            "高强耐磨钢板形与性能稳定控制",
+            "钢材服役性能评价与应用技术",
+        ),
+        "先进钢铁材料中试与应用评价平台",
+        Decimal("49300000.00"),
+        Decimal("6750000.00"),
+    ),
+    "alnan": PlanSpec(
+        "建成高端铝合金材料研发、中试与检测评价一体化平台，突破航空航天和轨道交通用铝合金板带型材"
+        "关键制备技术，实现重点产品进口替代。",
+        (
+            "高强高韧铝合金成分设计与熔铸",
+            "大规格铝合金板材热处理与残余应力控制",
+            "铝合金型材精密挤压成形",
+        ),
+        "高端铝合金中试线与检测评价中心",
+        Decimal("61200000.00"),
+        Decimal("7480000.00"),
+    ),
+    "huaxi": PlanSpec(
+        "依托广西锡锑资源优势，突破锡锑精深加工和高纯材料制备技术，建设关键金属材料创新平台，"
+        "提升资源综合利用率和产品附加值。",
+        ("高纯锡、高纯锑制备与提纯", "锡基无铅焊料与电子材料", "锑系阻燃材料与伴生金属综合回收"),
+        "关键金属材料中试与分析检测平台",
+        Decimal("38600000.00"),
+        Decimal("5200000.00"),
+    ),
+    "huayi": PlanSpec(
+        "围绕钦州石化产业基地，突破煤基及石化基高性能材料绿色合成关键技术，形成一批可工程化放大的"
+        "工艺包，推动化工产业向新材料延伸。",
+        ("煤基甲醇制烯烃高值化利用", "高性能聚酯与工程塑料合成", "化工过程低碳节能与数字化控制"),
+        "绿色化工新材料中试放大基地",
+        Decimal("72500000.00"),
+        Decimal("9860000.00"),
+    ),
+    "fugui": PlanSpec(
+        "构建智能终端与工业互联网共性技术平台，突破边缘计算和智能制造关键技术，服务广西电子信息"
+        "产业集群和中国—东盟数字经济合作。",
+        ("工业互联网标识解析与边缘计算", "智能终端精密制造与检测", "面向东盟的多语种智能终端软件"),
+        "工业互联网与边缘计算测试验证平台",
+        Decimal("35400000.00"),
+        Decimal("21600000.00"),
+    ),
+    "dongya": PlanSpec(
+        "围绕甘蔗“种—收—制—用”全链条，突破智能制糖和副产物高值化利用技术，提升制糖综合效益，"
+        "助力广西糖业二次创业。",
+        ("制糖过程智能控制与节能降耗", "蔗渣、糖蜜高值化利用", "甘蔗机械化收获与原料品质评价"),
+        "蔗糖精深加工中试基地",
+        Decimal("28900000.00"),
+        Decimal("4350000.00"),
+    ),
+    "sunpaper": PlanSpec(
+        "依托林浆纸一体化基地，突破桉木高效制浆和生物基材料制备技术，推动林产加工向高端纸品和"
+        "生物基新材料延伸。",
+        ("桉木高得率清洁制浆", "纤维素基生物材料制备", "造纸过程节水减排与智能控制"),
+        "林浆纸及生物基材料中试平台",
+        Decimal("44700000.00"),
+        Decimal("6120000.00"),
+    ),
+    "sanjin": PlanSpec(
+        "建设民族药现代化研发平台，开展壮瑶药资源评价、质量标准和新药研发，培育一批具有广西特色的"
+        "民族药和大健康产品。",
+        ("壮瑶药药效物质基础与质量标准", "民族药经典名方二次开发", "药用植物规范化种植与溯源"),
+        "民族药质量研究与中试平台",
+        Decimal("22600000.00"),
+        Decimal("3980000.00"),
+    ),
+    "kelong": PlanSpec(
+        "围绕贺州碳酸钙产业，突破超细重质碳酸钙粉体制备与表面改性技术，拓展在绿色建材、"
+        "高分子材料中的高端应用。",
+        ("超细重质碳酸钙粉碎分级", "碳酸钙表面改性与功能化", "碳酸钙基绿色建材制品"),
+        "碳酸钙粉体应用评价平台",
+        Decimal("18500000.00"),
+        Decimal("2460000.00"),
+    ),
+    "fulda": PlanSpec(
+        "突破汽车传动系统和精密锻件关键工艺，建设精密锻造共性技术平台，服务广西汽车及零部件产业"
+        "本地配套。",
+        ("曲轴、齿轮精密锻造成形", "传动系统轻量化设计", "锻件在线检测与质量追溯"),
+        "精密锻造工艺验证平台",
+        Decimal("31800000.00"),
+        Decimal("4270000.00"),
+    ),
+    "wzzy": PlanSpec(
+        "推动中成药新型制剂研发和智能制造升级，建设中药制剂共性技术平台，提高广西中成药产品质量和"
+        "市场竞争力。",
+        ("中药注射剂与新型口服制剂", "中药提取过程在线质控", "中药智能制造与连续化生产"),
+        "中药新型制剂中试平台",
+        Decimal("26300000.00"),
+        Decimal("5140000.00"),
+    ),
+}
+
+# Governance people (决策机构, 技术专家委员会): surname and given name picked by position.
+_SURNAMES = "韦覃黄莫蓝陆梁李罗谢廖甘邓卢农潘杨周唐吴钟何蒋黎"
+_GIVEN_NAMES = (
+    "振华",
+    "国庆",
+    "立新",
+    "晓峰",
+    "海涛",
+    "建军",
+    "志远",
+    "春燕",
+    "文斌",
+    "伟东",
+    "红梅",
+    "永强",
+    "启明",
+    "少华",
+    "秀玲",
+    "宏伟",
+    "德胜",
+    "立群",
+    "振宇",
+    "家豪",
+    "雪梅",
+    "文涛",
+    "建明",
+    "晓燕",
+)
+_EXPERT_TITLE = {_ENT: "正高级工程师", _INST: "研究员", _UNI: "教授", _OTHER: "高级工程师"}
+
+# Guangxi wall-clock time: the demo's moves happen in office hours there.
+CST = timezone(timedelta(hours=8), "CST")
+
+# Calls: one a year since the programme began; the current year's is open.
+FIRST_CALL_YEAR = 2019
+REQUIRED_DOCUMENTS = (DocumentKind.CONSTRUCTION_PLAN.value, DocumentKind.BUSINESS_LICENCE.value)
+OPEN_CALL_INDUSTRIES = (
+    "nonferrous_metals",
+    "green_chemicals",
+    "ai_it",
+    "food_processing",
+    "forestry_paper",
+    "biomedicine_health",
+)
+LAST_CALL_INDUSTRIES = ("advanced_steel", "green_building_materials", "machinery_equipment")
+CALL_CONDITIONS = (
+    "一、由行业影响力大、研发能力强的企业牵头，联合产业链上下游企业、科研院所、高校等创新主体，"
+    "按照“公司+联盟”模式组建，牵头单位为在广西境内注册、具有独立法人资格的企业。\n"
+    "二、创新资源基础扎实：紧扣自治区制造业十大现代化支柱产业布局，拥有能够代表本领域先进水平的"
+    "研发力量，原则上不与已支持建设的创新中心领域方向重复。\n"
+    "三、核心功能定位清晰：以本领域关键共性技术研发供给、转移扩散和首次商业化为核心任务。\n"
+    "四、协同机制运行高效、市场运作模式稳定：形成资源开放共享机制，能够通过技术成果转化、"
+    "企业孵化、企业委托研发等方式获得一定收入。\n"
+    "五、转化应用渠道畅通、产业带动效应突出：建有知识产权与成果转化机制，具备中试放大与场景应用"
+    "能力。\n"
+    "申报单位须提交建设方案和营业执照，经所在市工业和信息化局初审后推荐。"
+)
+SUPPORT_POLICY = (
+    "对列入“广西壮族自治区制造业创新中心培育名单”的，按照不超过总投资（固定资产投资、"
+    "配套软件投入等）的50%给予资金扶持，单个平台最高不超过1000万元。资金分2次拨付，"
+    "签订培育任务书、正式获得认定分别拨付资金的50%。支持获批成立的创新中心创建国家制造业"
+    "创新中心，获批的5年内累计给予原则上不低于5000万元科技计划项目支持。"
+)
+GRANT_SHARE = Decimal("0.5")
+GRANT_CAP = Decimal("10000000.00")
+
+# How each state is reached from a new draft, move by move (models/lifecycle.TABLE).
+_SELECTION = (Move.SUBMIT, Move.RECOMMEND, Move.PASS_FORMAL_REVIEW, Move.START_EXPERT_REVIEW)
+_LISTED = (*_SELECTION, Move.LIST_FOR_CULTIVATION)
+_ESTABLISHED = (*_LISTED, Move.ESTABLISH)
+PATHS: dict[CentreStatus, tuple[Move, ...]] = {
+    CentreStatus.DRAFT: (),
+    CentreStatus.SUBMITTED: (Move.SUBMIT,),
+    CentreStatus.RETURNED: (Move.SUBMIT, Move.RETURN),
+    CentreStatus.RECOMMENDED: _SELECTION[:2],
+    CentreStatus.FORMAL_REVIEW_PASSED: _SELECTION[:3],
+    CentreStatus.EXPERT_REVIEW: _SELECTION,
+    CentreStatus.REJECTED: (*_SELECTION, Move.REJECT_AFTER_REVIEW),
+    CentreStatus.CULTIVATING: _LISTED,
+    CentreStatus.CULTIVATION_FAILED: (*_LISTED, Move.FAIL_CULTIVATION),
+    CentreStatus.ESTABLISHED: _ESTABLISHED,
+    CentreStatus.RECTIFYING: (*_ESTABLISHED, Move.START_RECTIFICATION),
+    CentreStatus.REVOKED: (*_ESTABLISHED, Move.START_RECTIFICATION, Move.REVOKE),
+}
+_PROVINCIAL_SELECTION = frozenset(
+    {
+        Move.PASS_FORMAL_REVIEW,
+        Move.START_EXPERT_REVIEW,
+        Move.LIST_FOR_CULTIVATION,
+        Move.REJECT_AFTER_REVIEW,
+    }
+)
+MOVE_COMMENTS: dict[Move, str] = {
+    Move.RECOMMEND: "经初审，申报材料齐全、符合申报条件，同意推荐。",
+    Move.RETURN: (
+        "建设方案的技术路线图缺少分年度里程碑和考核指标，联盟成员出资证明不全，"
+        "请补充完善后重新提交。"
+    ),
+    Move.PASS_FORMAL_REVIEW: "资格条件核验和形式审查通过。",
+    Move.LIST_FOR_CULTIVATION: "专家评审和现场核验通过，列入培育名单，已签订培育任务书。",
+    Move.REJECT_AFTER_REVIEW: (
+        "专家评审综合得分未达到列入培育名单的要求：市场化运行模式论证不充分，成果转移扩散渠道"
+        "单一，与现有平台的应用方向区分度不足。请结合评审意见完善建设方案后再行申报。"
+    ),
+    Move.ESTABLISH: "期满评估通过，培育任务全部完成，批复成立。",
+    Move.FAIL_CULTIVATION: (
+        "期满评估未通过：培育期内研发投入、发明专利等关键指标完成率不足一半，运营公司尚未形成"
+        "稳定的技术服务收入，不予批复成立。"
+    ),
+    Move.START_RECTIFICATION: (
+        "定期考核结果为不合格：关键共性技术攻关进展滞后，技术服务收入连续两年下降，决策机构未按"
+        "章程履职。给予1年整改期限，期满后重新考核。"
+    ),
+    Move.REVOKE: "整改期满后经专家组重新考核，整改结果仍未通过，按程序予以摘牌撤销。",
+}
+_AUTHORITY_ROLE = {
+    Authority.LEAD_ENTERPRISE: RoleName.ENTERPRISE,
+    Authority.CITY_BUREAU: RoleName.MUNICIPAL_BUREAU,
+    Authority.PROVINCE: RoleName.PROVINCIAL_STAFF,
+}
+# Applications under the open call, moving along these weeks; the rejected one applied last year.
+_OPEN_CALL_STATUSES = frozenset(
+    {
+        CentreStatus.DRAFT,
+        CentreStatus.SUBMITTED,
+        CentreStatus.RETURNED,
+        CentreStatus.RECOMMENDED,
+        CentreStatus.FORMAL_REVIEW_PASSED,
+        CentreStatus.EXPERT_REVIEW,
+    }
+)
+# Moves whose day is a date on the centre (listed_on, established_on).
+_DATED_MOVES = frozenset({Move.LIST_FOR_CULTIVATION, Move.ESTABLISH})
+REVIEWED = frozenset(
+    {
+        CentreStatus.EXPERT_REVIEW,
+        CentreStatus.REJECTED,
+        CentreStatus.CULTIVATING,
+        CentreStatus.CULTIVATION_FAILED,
+        CentreStatus.ESTABLISHED,
+        CentreStatus.RECTIFYING,
+        CentreStatus.REVOKED,
+    }
+)
+CULTIVATED = REVIEWED - {CentreStatus.EXPERT_REVIEW, CentreStatus.REJECTED}
+OPEN_REVIEW_EXPERTS, OPEN_REVIEW_SCORED = 5, 3
+# The cultivating centre whose three years run out soon (centresNearingCultivationDeadline).
+NEARING_DEADLINE = "广西高端铝基新材料制造业创新中心"
+NEARING_WINDOW = (timedelta(days=30), timedelta(days=180))
+
+
 def _credit_code(index: int, spec: OrgSpec, city: City) -> str:
     # 7919 is prime, so the 5-digit tails differ for the first 100 000 rows yet look unordered.
     body = f"{_BODY_PREFIX[spec.registrar]}{(index + 1) * 7919 % 100_000:05d}"
@@ -478,19 +800,318 @@ def _alliance(
     ]
 
 
+def _det(*parts: object) -> int:
+    """A stable pseudo-random number for the parts: the same on every run and platform."""
+    text = "|".join(str(part) for part in parts)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=CST)
+
+
+def _cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _wan(amount: Decimal) -> str:
+    """CNY as 万元 without needless decimals: 6850, 748.5."""
+    return f"{(amount / 10000).quantize(CENT):f}".rstrip("0").rstrip(".")
+
+
+# --- calls -----------------------------------------------------------------------------------
+
+
+def _call_title(year: int) -> str:
+    return f"关于组织申报{year}年度广西壮族自治区制造业创新中心的通知"
+
+
+def _open_year(now: datetime) -> int:
+    return now.astimezone(CST).year
+
+
+def _call_window(year: int, now: datetime) -> tuple[datetime, datetime]:
+    """Past calls ran from mid-January to March; the current one opened a month ago."""
+    if year >= _open_year(now):
+        hour = now.astimezone(CST).replace(minute=0, second=0, microsecond=0)
+        return hour - timedelta(days=30), hour + timedelta(days=60)
+    return datetime(year, 1, 15, 9, tzinfo=CST), datetime(year, 3, 31, 17, tzinfo=CST)
+
+
+def _call_industries(year: int, now: datetime) -> list[str]:
+    if year == _open_year(now):
+        return list(OPEN_CALL_INDUSTRIES)
+    if year == _open_year(now) - 1:
+        return list(LAST_CALL_INDUSTRIES)
+    return []  # every industry
+
+
+async def _seed_calls(
+    conn: BaseDBAsyncClient, staff: User, now: datetime
+) -> tuple[dict[int, Call], int]:
+    """One published call a year; a call with the same title is reused as it is."""
+    years = range(FIRST_CALL_YEAR, _open_year(now) + 1)
+    titles = {_call_title(year): year for year in years}
+    rows = await Call.filter(title__in=list(titles)).using_db(conn).order_by("created_at")
+    found: dict[int, Call] = {}
+    for row in rows:
+        found.setdefault(titles[row.title], row)
+    new: list[Call] = []
+    for year in years:
+        if year in found:
+            continue
+        opens, closes = _call_window(year, now)
+        published = opens - timedelta(days=7)
+        call = Call(
+            year=year,
+            title=_call_title(year),
+            opens_at=opens,
+            closes_at=closes,
+            industries=_call_industries(year, now),
+            conditions=CALL_CONDITIONS,
+            required_documents=list(REQUIRED_DOCUMENTS),
+            support_policy=SUPPORT_POLICY,
+            published_at=published,
+            created_by_id=staff.id,
+            created_at=published - timedelta(days=1),
+        )
+        new.append(call)
+        found[year] = call
+    await Call.bulk_create(new, using_db=conn)
+    return found, len(new)
+
+
+# --- an application's history ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryStep:
+    move: Move | None  # None: the lead enterprise created the application (a draft)
+    status: CentreStatus
+    at: datetime
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    call_year: int
+    steps: tuple[HistoryStep, ...]
+
+    @property
+    def created(self) -> datetime:
+        return self.steps[0].at
+
+    def at(self, move: Move) -> datetime | None:
+        return next((step.at for step in self.steps if step.move is move), None)
+
+    @property
+    def decided(self) -> datetime | None:
+        """When the province decided after the expert review."""
+        return self.at(Move.LIST_FOR_CULTIVATION) or self.at(Move.REJECT_AFTER_REVIEW)
+
+
+def _listed_on(spec: CentreSpec, today: date) -> date | None:
+    """The listing date; the NEARING_DEADLINE centre's is moved so its 3 years end soon."""
+    if spec.name != NEARING_DEADLINE or spec.listed_on is None:
+        return spec.listed_on
+    soonest, latest = (today + days for days in NEARING_WINDOW)
+    if soonest <= cultivation_deadline(spec.listed_on) <= latest:
+        return spec.listed_on
+    return _years_after(today + sum(NEARING_WINDOW, timedelta()) / 2, -CULTIVATION_YEARS)
+
+
+def _call_year(status: CentreStatus, listed_on: date | None, now: datetime) -> int:
+    if listed_on is not None:
+        # Applied in the spring of the listing year, or of the year before if listed by April.
+        return listed_on.year if listed_on.month >= 5 else listed_on.year - 1
+    return _open_year(now) - (0 if status in _OPEN_CALL_STATUSES else 1)
+
+
+def _spread(start: datetime, end: datetime, count: int) -> list[datetime]:
+    """``count`` moments after ``start``, evenly spaced, the last one at ``end``."""
+    return [start + (end - start) * (i + 1) / count for i in range(count)]
+
+
+def _office(moment: datetime, key: str, *, keep_date: bool = False) -> datetime:
+    """``moment`` moved into office hours in Guangxi, on its day or the weekday before it."""
+    day = moment.astimezone(CST).date()
+    if not keep_date and day.weekday() >= 5:
+        day -= timedelta(days=day.weekday() - 4)
+    hour, minute = 9 + _det(key, "hour") % 8, _det(key, "minute") % 60
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CST)
+
+
+def _timeline(
+    status: CentreStatus,
+    listed_on: date | None,
+    established_on: date | None,
+    window: tuple[datetime, datetime],
+    *,
+    call_year: int,
+    now: datetime,
+    key: str,
+) -> Timeline:
+    """Every move from the draft to ``status``, along models/lifecycle.TABLE, with its time."""
+    path = PATHS[status]
+    opens, closes = window
+    if listed_on is not None or status is CentreStatus.REJECTED:
+        # A past selection: submitted within the call, decided months later.
+        if listed_on is not None:
+            decided = _at(listed_on)
+            submitted = min(
+                max(decided - timedelta(days=90), opens + timedelta(days=14)),
+                closes - timedelta(days=3),
+            )
+        else:
+            submitted = opens + (closes - opens) * 0.6
+            decided = submitted + timedelta(days=150)
+        created = max(opens + timedelta(days=2), submitted - timedelta(days=30))
+        bureau = submitted + timedelta(days=21)
+        provincial = [move for move in path if move in _PROVINCIAL_SELECTION]
+        times = {Move.SUBMIT: submitted, Move.RECOMMEND: bureau, Move.RETURN: bureau}
+        times.update(zip(provincial, _spread(bureau, decided, len(provincial)), strict=True))
+    else:
+        # An application under the open call, moving along these weeks.
+        first = opens + timedelta(days=1)
+        last = max(
+            first + timedelta(days=1),
+            min(closes, now) - timedelta(days=2 + _det(key, "last") % 5),
+        )
+        created = first if path else first + (last - first) * 0.6
+        times = dict(zip(path, _spread(first, last, len(path)), strict=True))
+    if listed_on is not None:
+        established = established_on or _years_after(listed_on, 2)
+        deadline = cultivation_deadline(listed_on)
+        times[Move.ESTABLISH] = _at(established)
+        times[Move.FAIL_CULTIVATION] = min(
+            _at(deadline - timedelta(days=10)), now - timedelta(days=1)
+        )
+        # The periodic assessment three years after establishment failed; a year to rectify.
+        rectify = min(
+            _at(_years_after(established, 3) + timedelta(days=30)), now - timedelta(days=30)
+        )
+        times[Move.START_RECTIFICATION] = rectify
+        times[Move.REVOKE] = min(rectify + timedelta(days=385), now - timedelta(days=5))
+    steps = [HistoryStep(None, CentreStatus.DRAFT, _office(created, f"{key}/create"), "")]
+    for move in path:
+        comment = MOVE_COMMENTS.get(move, "")
+        at = _office(times[move], f"{key}/{move}", keep_date=move in _DATED_MOVES)
+        at = max(at, steps[-1].at + timedelta(minutes=7))  # two moves on one day keep order
+        steps.append(HistoryStep(move, apply(steps[-1].status, move, comment), at, comment))
+    assert steps[-1].status is status, (status, path)
+    return Timeline(call_year, tuple(steps))
+
+
+def _window(call: Call | None, year: int, now: datetime) -> tuple[datetime, datetime]:
+    return (call.opens_at, call.closes_at) if call else _call_window(year, now)
+
+
+# --- the application itself --------------------------------------------------------------------
+
+
+def _person(index: int, k: int) -> str:
+    # 7 is prime to 24: the k-th person of a centre never shares a surname with another of it.
+    surname = _SURNAMES[(index * 5 + k * 7) % len(_SURNAMES)]
+    return surname + _GIVEN_NAMES[(index * 11 + k * 5) % len(_GIVEN_NAMES)]
+
+
+def _governance(
+    index: int, spec: CentreSpec, orgs: dict[str, Organisation]
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The decision body (lead first) and the technical expert committee (academics first)."""
+    current = [spec.lead, *(m.organisation for m in spec.members if m.left_on is None)]
+    kinds = {o.short_name: o.kind for o in ORGANISATIONS}
+    board_titles = ("理事长", "副理事长", "理事", "理事")
+    board = [
+        {"name": _person(index, k), "title": board_titles[k], "organisation": orgs[short].name}
+        for k, short in enumerate(current[: 2 + index % 3])
+    ]
+    academics_first = sorted(current, key=lambda short: kinds[short] not in {_UNI, _INST})
+    committee = [
+        {
+            "name": _person(index, 4 + k),
+            "title": f"{'主任委员' if k == 0 else '委员'}、{_EXPERT_TITLE[kinds[short]]}",
+            "organisation": orgs[short].name,
+        }
+        for k, short in enumerate(academics_first[: 2 + (index + 1) % 3])
+    ]
+    return board, committee
+
+
+def _application(
+    index: int,
+    spec: CentreSpec,
+    orgs: dict[str, Organisation],
+    timeline: Timeline,
+    call: Call | None,
+) -> dict[str, Any]:
+    """The application content of a new centre (R-CTR-3, R-CTR-5) and when it was made."""
+    plan = PLANS[spec.lead]
+    first, second, third = plan.technologies
+    year = timeline.call_year
+    board, committee = _governance(index, spec, orgs)
+    return {
+        "call_id": call.id if call else None,
+        "plan_goals": plan.goals,
+        "plan_key_technologies": (
+            f"围绕{spec.direction}，联合联盟成员重点突破：（一）{first}；（二）{second}；"
+            f"（三）{third}。"
+        ),
+        "plan_roadmap": (
+            f"第一阶段（{year}—{year + 1}年）：完成运营公司实体化运作，建成{plan.platform}一期，"
+            f"启动{first}联合攻关。\n"
+            f"第二阶段（{year + 1}—{year + 2}年）：突破{second}，形成中试验证能力并面向行业开放"
+            "服务。\n"
+            f"第三阶段（{year + 2}—{year + 3}年）：实现{third}成果转移扩散和首次商业化应用，技术"
+            "服务与成果转化收入占总收入30%以上，达到批复成立条件。"
+        ),
+        "fixed_asset_investment": plan.fixed_asset_investment,
+        "software_investment": plan.software_investment,
+        "decision_body": board,
+        "expert_committee": committee,
+        "submitted_at": timeline.at(Move.SUBMIT),
+        "created_at": timeline.created,
+        "version": len(timeline.steps) - 1,  # every move bumps the version
+    }
+
+
 async def _seed_centres(
-    conn: BaseDBAsyncClient, orgs: dict[str, Organisation], industries: dict[str, Industry]
+    conn: BaseDBAsyncClient,
+    orgs: dict[str, Organisation],
+    industries: dict[str, Industry],
+    calls: dict[int, Call],
+    now: datetime,
 ) -> tuple[int, int]:
-    """Create missing centres with their alliances; an existing centre is left as it is."""
+    """Create missing centres with their applications and alliances; an existing one is left."""
     names = [spec.name for spec in CENTRES]
     rows = await Centre.filter(name__in=names).using_db(conn).values("name")
     existing = {row["name"] for row in rows}
     centres: list[Centre] = []
     members: list[AllianceMember] = []
-    for spec in CENTRES:
+    for index, spec in enumerate(CENTRES):
         if spec.name in existing:
             continue
         lead = orgs[spec.lead]
+        listed_on = _listed_on(spec, now.date())
+        year = _call_year(spec.status, listed_on, now)
+        call = calls.get(year)
+        window = _window(call, year, now)
+        timeline = _timeline(
+            spec.status,
+            listed_on,
+            spec.established_on,
+            window,
+            call_year=year,
+            now=now,
+            key=spec.name,
+        )
         centre = Centre(
             name=spec.name,
             city_id=lead.city_id,
@@ -500,8 +1121,9 @@ async def _seed_centres(
             operating_company=spec.operating_company,
             status=spec.status,
             is_national=spec.is_national,
-            listed_on=spec.listed_on,
+            listed_on=listed_on,
             established_on=spec.established_on,
+            **_application(index, spec, orgs, timeline, call),
         )
         centres.append(centre)
         members.extend(_alliance(spec, centre, orgs))
@@ -588,18 +1210,421 @@ async def _seed_accounts(
     return len(users), len(bindings)
 
 
+# --- the workflow: status history, expert reviews, cultivation --------------------------------
+
+_EVALUATED = frozenset({CentreStatus.ESTABLISHED, CentreStatus.RECTIFYING, CentreStatus.REVOKED})
+# Each indicator's progress as a share of its target, report by report.
+_PROGRESS_SHARES: dict[CentreStatus, tuple[Decimal, ...]] = {
+    CentreStatus.CULTIVATING: (Decimal("0.25"), Decimal("0.5"), Decimal("0.7")),
+    CentreStatus.CULTIVATION_FAILED: (Decimal("0.15"), Decimal("0.3"), Decimal("0.42")),
+    **dict.fromkeys(_EVALUATED, (Decimal("0.35"), Decimal("0.7"), Decimal("1.05"))),
+}
+
+
+@dataclass(slots=True)
+class Workflow:
+    """The rows the workflow step creates, in the order they must be inserted."""
+
+    events: list[CentreStatusEvent]
+    reviews: list[Review]
+    assignments: list[ReviewAssignment]
+    scores: list[Score]
+    agreements: list[TaskAgreement]
+    indicators: list[Indicator]
+    progress: list[IndicatorProgress]
+    inspections: list[Inspection]
+
+    async def save(self, conn: BaseDBAsyncClient) -> dict[str, int]:
+        await CentreStatusEvent.bulk_create(self.events, using_db=conn)
+        await Review.bulk_create(self.reviews, using_db=conn)
+        await ReviewAssignment.bulk_create(self.assignments, using_db=conn)
+        await Score.bulk_create(self.scores, using_db=conn)
+        await TaskAgreement.bulk_create(self.agreements, using_db=conn)
+        await Indicator.bulk_create(self.indicators, using_db=conn)
+        await IndicatorProgress.bulk_create(self.progress, using_db=conn)
+        await Inspection.bulk_create(self.inspections, using_db=conn)
+        return {
+            "status_events": len(self.events),
+            "reviews": len(self.reviews),
+            "review_assignments": len(self.assignments),
+            "scores": len(self.scores),
+            "task_agreements": len(self.agreements),
+            "indicators": len(self.indicators),
+            "indicator_progress": len(self.progress),
+            "inspections": len(self.inspections),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Actors:
+    staff: User
+    experts: list[User]  # expert-1, expert-2, ...
+    users: dict[str, User]  # by username
+
+    def for_move(self, spec: CentreSpec, city: str, move: Move | None) -> tuple[User, RoleName]:
+        role = RoleName.ENTERPRISE if move is None else _AUTHORITY_ROLE[TABLE[move].authority]
+        if role is RoleName.ENTERPRISE:
+            return self.users[f"ent-{spec.lead}"], role
+        if role is RoleName.MUNICIPAL_BUREAU:
+            return self.users[f"bureau-{city}"], role
+        return self.staff, role
+
+
+def _events(
+    centre: Centre, spec: CentreSpec, city: str, timeline: Timeline, actors: Actors
+) -> list[CentreStatusEvent]:
+    rows: list[CentreStatusEvent] = []
+    previous: CentreStatus | None = None
+    for step in timeline.steps:
+        actor, role = actors.for_move(spec, city, step.move)
+        rows.append(
+            CentreStatusEvent(
+                centre_id=centre.id,
+                from_status=previous,
+                to_status=step.status,
+                actor_id=actor.id,
+                role=role.value,
+                comment=step.comment,
+                created_at=step.at,  # auto_now_add keeps a time that is given
+            )
+        )
+        previous = step.status
+    return rows
+
+
+def _mark(base: int, centre: str, expert: str, criterion: str) -> Decimal:
+    # Half points around the centre's level: the expert's leaning plus the criterion's spread.
+    halves = 2 * base + _det(centre, expert) % 9 - 4 + _det(centre, expert, criterion) % 13 - 6
+    return (Decimal(max(0, min(200, halves))) / 2).quantize(CENT)
+
+
+def _panel(index: int, experts: list[User], alliance: list[UUID], size: int) -> list[User]:
+    """Experts without a conflict with the alliance (R-REV-1), rotated by the centre."""
+    eligible = [
+        e
+        for e in experts
+        if conflict_of_interest(e.organisation_id, e.declared_conflicts, alliance) is None
+    ]
+    start = index * 3 % max(len(eligible), 1)
+    return (eligible[start:] + eligible[:start])[:size]
+
+
+def _review(
+    index: int,
+    spec: CentreSpec,
+    centre: Centre,
+    timeline: Timeline,
+    actors: Actors,
+    *,
+    alliance: list[UUID],
+    rows: Workflow,
+) -> None:
+    """The centre's expert review: open with some scores in, or finalised with all of them."""
+    started = timeline.at(Move.START_EXPERT_REVIEW)
+    finalised = centre.status is not CentreStatus.EXPERT_REVIEW
+    panel = _panel(
+        index, actors.experts, alliance, 3 + index % 4 if finalised else OPEN_REVIEW_EXPERTS
+    )
+    if started is None or len(panel) < 3:
+        return
+    opened = _office(started - timedelta(days=2), f"{spec.name}/assign")  # before it starts
+    review = Review(centre_id=centre.id, expert_count=len(panel), created_at=opened)
+    rejected = centre.status is CentreStatus.REJECTED
+    base = 63 + _det(spec.name) % 5 if rejected else 81 + _det(spec.name) % 8
+    scoring = len(panel) if finalised else OPEN_REVIEW_SCORED
+    totals: list[Decimal] = []
+    for k, expert in enumerate(panel):
+        assignment = ReviewAssignment(
+            review_id=review.id,
+            centre_id=centre.id,
+            expert_id=expert.id,
+            created_at=opened + timedelta(minutes=k),
+        )
+        if k < scoring:
+            marks = {c.code: _mark(base, spec.name, expert.username, c.code) for c in CRITERIA}
+            assignment.weighted_total = weighted_total(marks)
+            totals.append(assignment.weighted_total)
+            rows.scores.extend(
+                Score(assignment_id=assignment.id, criterion=code, score=mark)
+                for code, mark in marks.items()
+            )
+        rows.assignments.append(assignment)
+    decided = timeline.decided
+    if finalised and decided is not None:
+        plan = PLANS[spec.lead]
+        review.status = ReviewStatus.FINALISED
+        review.result = aggregate(totals)
+        review.finalised_at = _office(started + (decided - started) * 0.7, f"{spec.name}/final")
+        review.finalised_by_id = actors.staff.id
+        visited = max(review.finalised_at - timedelta(days=10), started + timedelta(days=1))
+        review.onsite_check = (
+            f"{_cn_date(visited.astimezone(CST).date())}，专家组赴{centre.operating_company}"
+            f"开展现场核验，查看研发及中试场地、{plan.platform}建设情况和主要仪器设备，核验联盟"
+            "协议、成员出资证明和研发人员社保缴纳材料。"
+            + (
+                "中试线尚在建设，部分关键设备未到位，研发人员以兼职为主。"
+                if rejected
+                else "现场情况与申报材料一致。"
+            )
+        )
+        if rejected:
+            review.opinion = (
+                f"专家组认为，该中心聚焦{spec.direction}，具备一定产业基础，但市场化运行模式论证"
+                "不充分，成果转移扩散渠道单一，中试条件尚不具备。"
+                f"综合得分{review.result}分，低于列入培育名单的要求，不建议列入培育名单。"
+            )
+        else:
+            members = 1 + sum(1 for m in spec.members if m.left_on is None)
+            review.opinion = (
+                f"专家组认为，该中心聚焦{spec.direction}，牵头单位行业影响力大、研发能力强，"
+                f"联盟汇聚产业链上下游企业、高校和科研院所{members}家，建设方案目标明确、技术"
+                f"路线可行，市场化运行模式基本清晰。综合得分{review.result}分，建议列入培育名单。"
+                f"建议进一步完善知识产权收益分配机制，加快{plan.technologies[0]}等成果的转移扩散。"
+            )
+    rows.reviews.append(review)
+
+
+def _tasks(index: int, spec: CentreSpec, plan: PlanSpec) -> list[str]:
+    first, second, third = plan.technologies
+    tasks = [
+        f"突破{first}、{second}等关键共性技术，形成不少于{5 + _det(spec.name, 'results') % 6}"
+        "项可工程化应用的技术成果",
+        f"建成{plan.platform}并面向行业开放共享，年服务企业不少于"
+        f"{30 + _det(spec.name, 'clients') % 40}家",
+        "完善“公司+联盟”运行机制，建立知识产权协同创造、联合运营和收益共享制度",
+        f"围绕{third}开展首次商业化应用示范，带动产业链上下游企业协同升级",
+    ]
+    return tasks[: 2 + index % 3]
+
+
+def _indicator_targets(index: int, spec: CentreSpec, total: Decimal) -> list[tuple[str, str, int]]:
+    catalogue = [
+        ("培育期研发投入", "万元", int(total * Decimal("0.45") / 10000)),
+        ("新增授权发明专利", "件", 20 + _det(spec.name, "patents") % 30),
+        ("主导或参与制修订国家、行业及团体标准", "项", 3 + _det(spec.name, "standards") % 6),
+        ("研发及工程技术人员", "人", 60 + _det(spec.name, "people") % 90),
+    ]
+    return catalogue[: 2 + (index + 1) % 3]
+
+
+def _cultivation(
+    index: int,
+    spec: CentreSpec,
+    centre: Centre,
+    timeline: Timeline,
+    actors: Actors,
+    *,
+    today: date,
+    rows: Workflow,
+    agreement_missing: bool,
+    inspections_missing: bool,
+) -> None:
+    """Task agreement, indicators and progress; the special inspection and the evaluation."""
+    listed = centre.listed_on
+    listed_at = timeline.at(Move.LIST_FOR_CULTIVATION)
+    if listed is None or listed_at is None:
+        return
+    plan = PLANS[spec.lead]
+    status = centre.status
+    tasks = _tasks(index, spec, plan)
+    evaluated: date | None = None
+    if status in _EVALUATED:
+        evaluated = (centre.established_on or _years_after(listed, 2)) - timedelta(days=25)
+    elif status is CentreStatus.CULTIVATION_FAILED:
+        evaluated = cultivation_deadline(listed) - timedelta(days=28)
+    span = (evaluated or today) - listed
+    if agreement_missing:
+        fixed = centre.fixed_asset_investment or plan.fixed_asset_investment
+        software = centre.software_investment or plan.software_investment
+        total = fixed + software
+        grant = min((total * GRANT_SHARE).quantize(CENT), GRANT_CAP)
+        agreement = TaskAgreement(
+            centre_id=centre.id,
+            signed_on=listed,
+            tasks=tasks,
+            support_measures=(
+                f"按照不超过总投资的50%给予资金扶持：核定总投资{_wan(total)}万元（固定资产投资"
+                f"{_wan(fixed)}万元、配套软件投入{_wan(software)}万元），支持资金{_wan(grant)}万元"
+                "（单个平台最高不超过1000万元），分2次拨付：签订培育任务书后拨付50%，正式获得认定"
+                "后拨付50%。优先推荐承担国家和自治区科技计划项目，落实首台（套）重大技术装备、"
+                "重点新材料首批次应用保险补偿政策。"
+            ),
+            created_at=listed_at,
+        )
+        rows.agreements.append(agreement)
+        reporter = actors.users[f"ent-{spec.lead}"]
+        shares = _PROGRESS_SHARES[status]
+        for k, (name, unit, target) in enumerate(_indicator_targets(index, spec, total)):
+            indicator = Indicator(
+                agreement_id=agreement.id,
+                name=name,
+                unit=unit,
+                target=Decimal(target).quantize(CENT),
+                created_at=listed_at + timedelta(seconds=k),
+            )
+            rows.indicators.append(indicator)
+            for n, share in enumerate(shares, start=1):
+                reported_on = listed + span * n / (len(shares) + 1)
+                value = (target * share).quantize(Decimal(1))
+                rows.progress.append(
+                    IndicatorProgress(
+                        indicator_id=indicator.id,
+                        reported_on=reported_on,
+                        value=value.quantize(CENT),
+                        note=f"累计完成{value}{unit}，为目标值的{int(share * 100)}%",
+                        reported_by_id=reporter.id,
+                        created_at=_at(reported_on, 16) + timedelta(seconds=k),
+                    )
+                )
+    if not inspections_missing:
+        return
+    first = plan.technologies[0]
+    inspected = listed + min(timedelta(days=365), span / 2)
+    behind = status is CentreStatus.CULTIVATION_FAILED
+    findings = f"培育期专项检查：{plan.platform}" + (
+        f"建设滞后，{first}攻关未按任务书进度推进，研发投入未按计划到位，要求限期整改。"
+        if behind
+        else f"已完成主体建设，{first}攻关按任务书进度推进；运营公司实体化运作，联盟成员"
+        "按季度会商。"
+    )
+    rows.inspections.append(
+        Inspection(
+            centre_id=centre.id,
+            kind=InspectionKind.SPECIAL_INSPECTION,
+            held_on=inspected,
+            findings=findings,
+            passed=None,
+            recorded_by_id=actors.staff.id,
+            created_at=_at(inspected, 17),
+        )
+    )
+    if evaluated is None:
+        return
+    passed = status in _EVALUATED
+    rows.inspections.append(
+        Inspection(
+            centre_id=centre.id,
+            kind=InspectionKind.END_OF_PERIOD_EVALUATION,
+            held_on=evaluated,
+            findings=(
+                f"期满评估：培育任务书确定的{len(tasks)}项任务全部完成，关键指标均达到或超过"
+                "目标值，专家组一致同意通过评估，建议批复成立。"
+                if passed
+                else f"期满评估：培育任务书确定的{len(tasks)}项任务均未完成，研发投入、发明专利"
+                "等关键指标完成率不足一半，运营公司未形成稳定收入，评估不通过。"
+            ),
+            passed=passed,
+            recorded_by_id=actors.staff.id,
+            created_at=_at(evaluated, 17),
+        )
+    )
+
+
+async def _ids_with(conn: BaseDBAsyncClient, model: type[Any], centre_ids: list[UUID]) -> set[UUID]:
+    rows = (
+        await model.filter(centre_id__in=centre_ids)
+        .using_db(conn)
+        .values_list("centre_id", flat=True)
+    )
+    return set(rows)
+
+
+async def _seed_workflow(
+    conn: BaseDBAsyncClient, cities: list[City], calls: dict[int, Call], now: datetime
+) -> dict[str, int]:
+    """Status history, reviews and cultivation of the demo centres, each made if missing.
+
+    A demo centre whose status is no longer the demo's was moved on by someone: its records are
+    its own, and nothing is added to it.
+    """
+    found = await Centre.filter(name__in=[spec.name for spec in CENTRES]).using_db(conn)
+    by_name = {row.name: row for row in found}
+    work = [
+        (index, spec, by_name[spec.name])
+        for index, spec in enumerate(CENTRES)
+        if spec.name in by_name and by_name[spec.name].status is spec.status
+    ]
+    ids = [centre.id for _, _, centre in work]
+    with_events = await _ids_with(conn, CentreStatusEvent, ids)
+    with_review = await _ids_with(conn, Review, ids)
+    with_agreement = await _ids_with(conn, TaskAgreement, ids)
+    with_inspections = await _ids_with(conn, Inspection, ids)
+    alliances: dict[UUID, list[UUID]] = {}
+    pairs = (
+        await AllianceMember.filter(centre_id__in=ids)
+        .using_db(conn)
+        .values_list("centre_id", "organisation_id")
+    )
+    for centre_id, organisation_id in pairs:
+        alliances.setdefault(centre_id, []).append(organisation_id)
+    city_pinyin = {city.id: city.pinyin for city in cities}
+    expert_names = [f"expert-{n}" for n in range(1, len(EXPERTS) + 1)]
+    wanted = [
+        "staff",
+        *expert_names,
+        *(f"ent-{spec.lead}" for spec in CENTRES),
+        *(f"bureau-{city.pinyin}" for city in cities),
+    ]
+    users = {u.username: u for u in await User.filter(username__in=wanted).using_db(conn)}
+    actors = Actors(
+        staff=users["staff"],
+        experts=[users[name] for name in expert_names if name in users],
+        users=users,
+    )
+    calls_by_id = {call.id: call for call in calls.values()}
+    rows = Workflow([], [], [], [], [], [], [], [])
+    for index, spec, centre in work:
+        call = calls_by_id.get(centre.call_id) if centre.call_id else None
+        year = call.year if call else _call_year(centre.status, centre.listed_on, now)
+        call = call or calls.get(year)
+        timeline = _timeline(
+            centre.status,
+            centre.listed_on,
+            centre.established_on,
+            _window(call, year, now),
+            call_year=year,
+            now=now,
+            key=spec.name,
+        )
+        if centre.id not in with_events:
+            city = city_pinyin[centre.city_id]
+            rows.events.extend(_events(centre, spec, city, timeline, actors))
+        if centre.status in REVIEWED and centre.id not in with_review:
+            alliance = alliances.get(centre.id, [])
+            _review(index, spec, centre, timeline, actors, alliance=alliance, rows=rows)
+        if centre.status in CULTIVATED:
+            _cultivation(
+                index,
+                spec,
+                centre,
+                timeline,
+                actors,
+                today=now.date(),
+                rows=rows,
+                agreement_missing=centre.id not in with_agreement,
+                inspections_missing=centre.id not in with_inspections,
+            )
+    return await rows.save(conn)
+
+
 async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> dict[str, int]:
+    now = utcnow()
     cities = await City.all().using_db(conn).order_by("code")
     industries = {row.code: row for row in await Industry.all().using_db(conn)}
     orgs, new_orgs = await _seed_organisations(conn, {city.pinyin: city for city in cities})
-    new_centres, new_members = await _seed_centres(conn, orgs, industries)
     new_users, new_bindings = await _seed_accounts(conn, password_hash, cities, orgs)
+    staff = await User.filter(username="staff").using_db(conn).get()
+    calls, new_calls = await _seed_calls(conn, staff, now)
+    new_centres, new_members = await _seed_centres(conn, orgs, industries, calls, now)
+    workflow = await _seed_workflow(conn, cities, calls, now)
     return {
         "organisations": new_orgs,
         "centres": new_centres,
         "alliance_members": new_members,
         "users": new_users,
         "role_bindings": new_bindings,
+        "calls": new_calls,
+        **workflow,
     }
 
 
@@ -627,9 +1652,17 @@ async def seed_demo(password: str, *, only_if_empty: bool = False) -> str:
         return "demo programme already present: nothing created"
     return (
         f"demo programme: created {counts['organisations']} organisations, "
+        f"{counts['calls']} calls, "
         f"{counts['centres']} centres with {counts['alliance_members']} alliance members, "
+        f"{counts['status_events']} status events, "
+        f"{counts['reviews']} expert reviews with {counts['review_assignments']} assignments "
+        f"and {counts['scores']} scores, "
+        f"{counts['task_agreements']} task agreements with {counts['indicators']} indicators "
+        f"and {counts['indicator_progress']} progress reports, "
+        f"{counts['inspections']} inspections, "
         f"{counts['users']} users with {counts['role_bindings']} role bindings; "
-        "sign in as e.g. admin, bureau-liuzhou, ent-liugong or expert-1 with the demo password"
+        "sign in as e.g. admin, staff, bureau-liuzhou, ent-liugong or expert-1 with the demo "
+        "password"
     )
 
 

@@ -118,7 +118,8 @@ class InvalidScore(ValueError):
 def check_score(criterion: str, score: Decimal) -> None:
     if criterion not in BY_CODE:
         raise InvalidScore(f"unknown criterion {criterion!r}; use one of {', '.join(BY_CODE)}")
-    if not Decimal(0) <= score <= Decimal(100):
+    # is_finite first: comparing NaN raises InvalidOperation instead of answering False
+    if not score.is_finite() or not Decimal(0) <= score <= Decimal(100):
         raise InvalidScore(f"{criterion}: a score is between 0 and 100")
     if score != score.quantize(CENT):
         raise InvalidScore(f"{criterion}: a score has at most two decimal places")

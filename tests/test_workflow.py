@@ -170,15 +170,15 @@ async def test_r_life_the_whole_path_each_step_by_its_own_role(api: Api, world: 
         (e["fromStatus"], e["toStatus"], e["role"]) for e in history["centre"]["statusHistory"]
     ]
     assert moves == [
-        (None, "draft", "enterprise"),
-        ("draft", "submitted", "enterprise"),
-        ("submitted", "returned", "municipal_bureau"),
-        ("returned", "submitted", "enterprise"),
-        ("submitted", "recommended", "municipal_bureau"),
-        ("recommended", "formal_review_passed", "provincial_staff"),
-        ("formal_review_passed", "expert_review", "provincial_staff"),
-        ("expert_review", "cultivating", "provincial_staff"),
-        ("cultivating", "established", "provincial_staff"),
+        (None, "DRAFT", "ENTERPRISE"),
+        ("DRAFT", "SUBMITTED", "ENTERPRISE"),
+        ("SUBMITTED", "RETURNED", "MUNICIPAL_BUREAU"),
+        ("RETURNED", "SUBMITTED", "ENTERPRISE"),
+        ("SUBMITTED", "RECOMMENDED", "MUNICIPAL_BUREAU"),
+        ("RECOMMENDED", "FORMAL_REVIEW_PASSED", "PROVINCIAL_STAFF"),
+        ("FORMAL_REVIEW_PASSED", "EXPERT_REVIEW", "PROVINCIAL_STAFF"),
+        ("EXPERT_REVIEW", "CULTIVATING", "PROVINCIAL_STAFF"),
+        ("CULTIVATING", "ESTABLISHED", "PROVINCIAL_STAFF"),
     ]
     assert history["centre"]["statusHistory"][2]["comment"] == "请补充财务报表"
     # nine moves (creation included) and one edit

@@ -9,6 +9,8 @@ from enum import Enum
 import strawberry
 
 from models import centres as m
+from schema.accounts.types import Role
+from schema.centres.status import CentreStatus
 
 
 @strawberry.enum(description="A step of the lifecycle (RULES.md, Lifecycle) / 流程操作")
@@ -47,18 +49,18 @@ class CentreMove(Enum):
 
 @strawberry.type(description="One lifecycle move / 状态变更记录")
 class StatusEvent:
-    from_status: str | None
-    to_status: str
-    role: str
+    from_status: CentreStatus | None
+    to_status: CentreStatus
+    role: Role
     comment: str
     at: datetime
 
     @classmethod
     def of(cls, row: m.CentreStatusEvent) -> StatusEvent:
         return cls(
-            from_status=str(row.from_status) if row.from_status else None,
-            to_status=str(row.to_status),
-            role=row.role,
+            from_status=CentreStatus(row.from_status.value) if row.from_status else None,
+            to_status=CentreStatus(row.to_status.value),
+            role=Role(row.role),
             comment=row.comment,
             at=row.created_at,
         )

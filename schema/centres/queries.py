@@ -7,7 +7,8 @@ from tortoise.queryset import QuerySet
 
 from models import centres as m
 from policies import scopes
-from schema.centres.types import Centre, CentreStatus
+from schema.centres.status import CentreStatus
+from schema.centres.types import Centre
 from schema.context import Info
 from schema.enums import value_of
 from schema.ids import find

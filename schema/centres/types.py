@@ -14,38 +14,13 @@ from models.base import utcnow
 from models.lifecycle import cultivation_deadline
 from schema.applications.types import DuplicateWarning, StatusEvent
 from schema.calls.types import Call
+from schema.centres.status import CentreStatus
 from schema.context import Info
 from schema.cultivation.types import Inspection, TaskAgreement
 from schema.documents.types import Document
 from schema.errors import NotFound
 from schema.reference.types import City, Industry, Organisation, load_city, load_organisation
 from schema.reviews.types import Review
-
-
-@strawberry.enum(description="Where a centre stands in its lifecycle / 创新中心所处阶段")
-class CentreStatus(Enum):
-    DRAFT = strawberry.enum_value("draft", description="Draft application / 申报草稿")
-    SUBMITTED = strawberry.enum_value("submitted", description="Submitted to the bureau / 已提交")
-    RETURNED = strawberry.enum_value("returned", description="Returned for changes / 退回修改")
-    RECOMMENDED = strawberry.enum_value(
-        "recommended", description="Recommended by the bureau / 市局推荐"
-    )
-    FORMAL_REVIEW_PASSED = strawberry.enum_value(
-        "formal_review_passed", description="Formal review passed / 形式审查通过"
-    )
-    EXPERT_REVIEW = strawberry.enum_value(
-        "expert_review", description="Under expert review / 专家评审中"
-    )
-    REJECTED = strawberry.enum_value("rejected", description="Rejected / 未通过")
-    CULTIVATING = strawberry.enum_value(
-        "cultivating", description="On the cultivation list / 培育中"
-    )
-    CULTIVATION_FAILED = strawberry.enum_value(
-        "cultivation_failed", description="Cultivation failed / 培育未通过"
-    )
-    ESTABLISHED = strawberry.enum_value("established", description="Established / 批复成立")
-    RECTIFYING = strawberry.enum_value("rectifying", description="In rectification / 整改中")
-    REVOKED = strawberry.enum_value("revoked", description="Revoked / 摘牌撤销")
 
 
 @strawberry.enum(description="A member's role in the alliance / 联盟成员角色")
