@@ -74,6 +74,12 @@ class Unavailable(MicError):
     code = Code.UNAVAILABLE
 
 
+def is_expected(error: GraphQLError) -> bool:
+    """Parse and validation errors and the refusals we raise on purpose."""
+    original = error.original_error
+    return original is None or isinstance(original, MicError | Forbidden)
+
+
 def shape_error(
     error: GraphQLError, request_id: str, unavailable: tuple[type[BaseException], ...] = ()
 ) -> GraphQLError:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
@@ -17,6 +19,7 @@ from schema.audit.queries import AuditQueries
 from schema.calls.operations import CallMutations, CallQueries
 from schema.centres.queries import CentreQueries
 from schema.cultivation.operations import CultivationMutations, CultivationQueries
+from schema.errors import is_expected, log
 from schema.reference.mutations import ReferenceMutations
 from schema.reference.queries import ReferenceQueries
 from schema.reviews.mutations import ReviewMutations
@@ -46,12 +49,23 @@ Mutation = merge_types(
 )
 
 
+class MicSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # A refusal we raised on purpose is the client's answer, not a fault: no traceback.
+        # Anything else is logged once, with the request id, where shape_error masks it.
+        for error in errors:
+            if is_expected(error):
+                log.debug("refused: %s", error.message)
+
+
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
     *,
     production: bool = False,
 ) -> strawberry.Schema:
-    return strawberry.Schema(
+    return MicSchema(
         query=Query,
         mutation=Mutation,
         extensions=list(extensions),

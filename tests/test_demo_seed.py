@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from api.demo import ensure_admin, seed_demo
 from models.accounts import RoleBinding, RoleName, User
 from models.audit import AuditEntry, verify_chain
-from models.centres import AllianceMember, Centre, CentreStatus, MemberRole
+from models.calls import Call
+from models.centres import AllianceMember, Centre, CentreStatus, CentreStatusEvent, MemberRole
 from models.credit_code import normalise_credit_code
+from models.cultivation import TaskAgreement
 from models.reference import City, Organisation, OrganisationKind
+from models.reviews import Review, ReviewStatus
 from tests.helpers import Api
 
 DEMO_PASSWORD = "Demo-Password-2026!"
@@ -37,7 +42,18 @@ async def test_seed_demo_creates_a_believable_programme_once(api: Api) -> None:
     assert all(normalise_credit_code(o.credit_code) == o.credit_code for o in orgs)
     assert len(centres) >= 10
     assert len({c.city_id for c in centres}) >= 5 and len({c.industry_id for c in centres}) >= 6
-    assert len({c.status for c in centres}) >= 8
+    # issue 4: every lifecycle state is on show, each with its whole status history
+    assert {c.status for c in centres} == set(CentreStatus)
+    for centre in centres:
+        events = await CentreStatusEvent.filter(centre_id=centre.id).order_by("created_at", "id")
+        assert events and events[0].from_status is None and events[-1].to_status == centre.status
+        assert all(a.to_status == b.from_status for a, b in pairwise(events))
+    # reviews both in progress and finalised; a finalised one carries its result
+    reviews = await Review.all()
+    assert {r.status for r in reviews} == set(ReviewStatus)
+    assert all(r.result is not None for r in reviews if r.status is ReviewStatus.FINALISED)
+    assert await Call.all().count() >= 2
+    assert await TaskAgreement.all().count() >= 1
     # R-CTR-1: exactly one current lead per centre, and it is the lead organisation
     for centre in centres:
         leads = await AllianceMember.filter(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -117,7 +119,11 @@ async def test_pagination_walks_every_centre_once(api: Api, world: World, admin:
 
 
 async def test_unexpected_errors_are_masked_with_the_request_id(
-    api: Api, world: World, admin: User, monkeypatch: pytest.MonkeyPatch
+    api: Api,
+    world: World,
+    admin: User,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from policies import scopes
 
@@ -135,6 +141,23 @@ async def test_unexpected_errors_are_masked_with_the_request_id(
     assert error_codes(body) == ["INTERNAL"]
     assert "hunter2" not in response.text
     assert body["errors"][0]["extensions"]["requestId"] == "req-12345678"
+    # and the operator finds it in the log once, with the request id and the traceback
+    faults = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(faults) == 1 and "req-12345678" in faults[0].getMessage()
+    assert faults[0].exc_info is not None and "hunter2" in str(faults[0].exc_info[1])
+
+
+async def test_refusals_are_answers_not_faults_in_the_log(
+    api: Api, world: World, admin: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given a client that asks for a centre that does not exist and sends a broken query
+    token = world.token(admin)
+    missing = "query($id: ID!) { centre(id: $id) { id } }"
+    body = await api.gql(missing, {"id": str(uuid4())}, token=token)
+    assert error_codes(body) == ["NOT_FOUND"]
+    assert error_codes(await api.gql("{ centres { nope } }", token=token)) == ["BAD_USER_INPUT"]
+    # then nothing is logged as an error
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 async def test_body_size_is_capped_with_413(api: Api, settings: Settings) -> None:

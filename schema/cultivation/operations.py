@@ -37,7 +37,10 @@ def _cultivating(status: CentreStatus) -> None:
 @strawberry.type
 class CultivationQueries:
     @strawberry.field(
-        description="Cultivating centres whose 3 years end within the days given / 培育期将满"
+        description=(
+            "Cultivating centres whose 3 years end within the days given, and those already past"
+            " them (R-CUL-2: they can no longer be established), earliest listed first / 培育期将满"
+        )
     )
     async def centres_nearing_cultivation_deadline(
         self, info: Info, within_days: int = 180
