@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -23,6 +25,7 @@ from tortoise import Tortoise, connections
 from api.blobstore import open_blob_store
 from api.context import build_context
 from api.db import close_db, init_db
+from api.deadlines import run_periodically
 from api.document_routes import DocumentRoutes
 from api.documents import sweep
 from api.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
@@ -102,9 +105,18 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
             swept = await sweep(store, timedelta(hours=1))
             if swept:
                 log.warning("removed %d abandoned uploads", swept)
+        deadlines = (
+            asyncio.create_task(run_periodically(timedelta(seconds=settings.deadline_sweep_s)))
+            if manage_db and settings.deadline_sweep_s
+            else None
+        )
         try:
             yield
         finally:
+            if deadlines is not None:
+                deadlines.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await deadlines
             if manage_db:
                 await close_db()
 

@@ -1,4 +1,5 @@
-"""The `mic` command: serve, migrate, seed-demo, token, audit verify, create-admin."""
+"""The `mic` command: serve, migrate, seed-demo, token, audit verify, storage sweep,
+cultivation expire, create-admin."""
 
 from __future__ import annotations
 
@@ -86,6 +87,19 @@ async def _storage_sweep(settings: Settings, minutes: int) -> int:
     return await _with_db(settings, work)
 
 
+async def _cultivation_expire(settings: Settings) -> int:
+    from api.deadlines import expire_cultivation
+
+    async def work() -> int:
+        moved = await expire_cultivation()
+        for centre_id in moved:
+            print(f"centre {centre_id}: cultivation period over, now cultivation_failed")
+        print(f"{len(moved)} centre(s) past their cultivation deadline moved")
+        return 0
+
+    return await _with_db(settings, work)
+
+
 async def _seed_demo(settings: Settings, if_empty: bool) -> int:
     from api.demo import seed_demo
 
@@ -158,6 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     storage_sub = storage.add_subparsers(dest="storage_command", required=True)
     sweep = storage_sub.add_parser("sweep", help="remove blobs of uploads that never committed")
     sweep.add_argument("--older-than-minutes", type=int, default=60)
+    cultivation = sub.add_parser("cultivation", help="cultivation tools")
+    cultivation_sub = cultivation.add_subparsers(dest="cultivation_command", required=True)
+    cultivation_sub.add_parser(
+        "expire", help="move centres past their 3-year cultivation deadline to cultivation_failed"
+    )
     admin = sub.add_parser("create-admin", help="create a provincial administrator")
     admin.add_argument("username")
     admin.add_argument("--display-name", default="Provincial administrator")
@@ -172,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         "token": lambda: _token(settings, args.username),
         "audit": lambda: _audit_verify(settings),
         "storage": lambda: _storage_sweep(settings, args.older_than_minutes),
+        "cultivation": lambda: _cultivation_expire(settings),
         "create-admin": lambda: _create_admin(settings, args.username, args.display_name),
     }
     return asyncio.run(runners[args.command]())

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     upload_tmp_dir: str = "./var/tmp"
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
 
+    # How often the service moves centres past their cultivation deadline (R-CUL-2); 0 = never
+    # (then run `mic cultivation expire` from a scheduler).
+    deadline_sweep_s: int = Field(default=3600, ge=0)
+
     demo_password: str = "Mic-Demo-2026!"  # noqa: S105 - demo data only, documented in README
     log_level: str = "INFO"
 

@@ -107,17 +107,18 @@ class AllianceMember(Entity):
 
 
 class CentreStatusEvent(Entity):
-    # One row per lifecycle move: who, in which role, when, from, to, why.
+    # One row per lifecycle move: who, in which role, when, from, to, why. No actor and no role:
+    # the programme's deadline made the move (cultivation_failed after 3 years, R-CUL-2).
     centre: fields.ForeignKeyRelation[Centre] = fields.ForeignKeyField(
         "models.Centre", related_name="status_events", on_delete=fields.RESTRICT
     )
     centre_id: UUID
     from_status = fields.CharEnumField(CentreStatus, max_length=32, null=True)
     to_status = fields.CharEnumField(CentreStatus, max_length=32)
-    actor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "models.User", related_name="status_events", on_delete=fields.RESTRICT
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="status_events", on_delete=fields.RESTRICT, null=True
     )
-    actor_id: UUID
+    actor_id: UUID | None
     role = fields.CharField(max_length=32)
     comment = fields.TextField(default="")
 

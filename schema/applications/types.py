@@ -51,7 +51,9 @@ class CentreMove(Enum):
 class StatusEvent:
     from_status: CentreStatus | None
     to_status: CentreStatus
-    role: Role
+    role: Role | None = strawberry.field(
+        description="The role that made the move; null when the 3-year deadline made it (R-CUL-2)"
+    )
     comment: str
     at: datetime
 
@@ -60,7 +62,7 @@ class StatusEvent:
         return cls(
             from_status=CentreStatus(row.from_status.value) if row.from_status else None,
             to_status=CentreStatus(row.to_status.value),
-            role=Role(row.role),
+            role=Role(row.role) if row.role else None,
             comment=row.comment,
             at=row.created_at,
         )
