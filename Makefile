@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt sdl install clean bench
+.PHONY: run test lint fmt sdl install clean bench migration
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,8 @@ clean:
 ## Benchmark: the service against a hand-written baseline, as ratios (see bench/run.py)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+## After changing a model: write its migration (make migration NAME=what_changed); a test fails until then
+migration: $(STAMP)
+	@test -n "$(NAME)" || (echo "usage: make migration NAME=what_changed" && exit 2)
+	$(BIN)/tortoise -c api.tortoise_cli.TORTOISE_ORM makemigrations -n $(NAME)
