@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from models.base import utcnow
 from models.centres import Centre, CentreStatus
 from models.cultivation import IndicatorProgress, TaskAgreement
+from models.lifecycle import cultivation_deadline
 from tests.helpers import Api, World
 from tests.workflow import (
     FINALISE,
@@ -27,6 +28,14 @@ REPORT = """mutation($i: ID!, $v: Decimal!) { reportIndicatorProgress(indicatorI
   progress { value } } }"""
 INSPECT = """mutation($c: ID!, $k: InspectionKind!, $p: Boolean) { recordInspection(centreId: $c, kind: $k,
   heldOn: "2026-11-01", findings: "检查情况", passed: $p) { kind passed } }"""
+
+
+def _years_ago(today: date, years: int) -> date:
+    # 29 February has no twin three years back; the day before stands in (tests run any day)
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
 
 
 @pytest.fixture
@@ -52,7 +61,7 @@ async def test_r_cul_1_listing_creates_the_task_agreement(
         ("专利", "30.00"),
     ]
     listed = date.fromisoformat(data["centre"]["listedOn"])
-    assert data["centre"]["cultivationDeadline"] == listed.replace(year=listed.year + 3).isoformat()
+    assert data["centre"]["cultivationDeadline"] == cultivation_deadline(listed).isoformat()
 
 
 async def test_r_cul_1_the_lead_reports_progress_and_others_cannot(
@@ -100,9 +109,7 @@ async def test_r_cul_2_establishment_is_refused_after_three_years(
     await programme.ok("staff", INSPECT, c=centre, k="END_OF_PERIOD_EVALUATION", p=True)
     # given the centre was listed three years and a day ago
     today = utcnow().date()
-    await Centre.filter(id=centre).update(
-        listed_on=today.replace(year=today.year - 3) - timedelta(days=1)
-    )
+    await Centre.filter(id=centre).update(listed_on=_years_ago(today, 3) - timedelta(days=1))
     late = await programme.move("staff", centre, "ESTABLISH")
     assert late["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
     assert "cultivation period ended" in late["errors"][0]["message"]
@@ -126,7 +133,7 @@ async def test_centres_whose_cultivation_period_runs_out(
     programme, centre = cultivating
     today = utcnow().date()
     # listed 2 years 10 months ago: its period ends in about two months
-    soon = today.replace(year=today.year - 3) + timedelta(days=60)
+    soon = _years_ago(today, 3) + timedelta(days=60)
     await Centre.filter(id=centre).update(listed_on=soon)
     other = await world.centre(programme.orgs["other"], status=CentreStatus.CULTIVATING)
     await Centre.filter(id=other.id).update(listed_on=today - timedelta(days=100))
@@ -139,3 +146,36 @@ async def test_centres_whose_cultivation_period_runs_out(
         "centresNearingCultivationDeadline"
     ] == []
     assert await TaskAgreement.all().count() == 1
+
+
+@pytest.mark.parametrize("value", ["-1", "1E+30", "10000000000000000", "NaN", "Infinity"])
+async def test_r_cul_1_progress_outside_the_indicator_range_is_bad_input(
+    cultivating: tuple[Programme, str], value: str
+) -> None:
+    programme, centre = cultivating
+    indicators = (await programme.ok("lead", AGREEMENT, id=centre))["centre"]["taskAgreement"][
+        "indicators"
+    ]
+    # when the lead reports a negative, absurd or non-number value
+    refused = await programme.run("lead", REPORT, i=indicators[0]["id"], v=value)
+    # then it is refused as bad input and nothing is stored
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", refused
+    assert await IndicatorProgress.all().count() == 0
+
+
+async def test_r_cul_2_a_leap_day_listing_is_nearing_its_28_february_deadline(
+    cultivating: tuple[Programme, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from schema.cultivation import operations
+
+    programme, centre = cultivating
+    # given today is 28 November 2026 and the centre was listed on 29 February 2024
+    monkeypatch.setattr(operations, "utcnow", lambda: datetime(2026, 11, 28, 9, tzinfo=UTC))
+    await Centre.filter(id=centre).update(listed_on=date(2024, 2, 29))
+    query = "query($d: Int!) { centresNearingCultivationDeadline(withinDays: $d) { id } }"
+    # when staff ask for the deadlines up to 28 February 2027 (92 days), and up to the 27th
+    upto_28 = await programme.ok("staff", query, d=92)
+    upto_27 = await programme.ok("staff", query, d=91)
+    # then its deadline, 28 February 2027, is inside the first window only
+    assert [c["id"] for c in upto_28["centresNearingCultivationDeadline"]] == [centre]
+    assert upto_27["centresNearingCultivationDeadline"] == []

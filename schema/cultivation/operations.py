@@ -13,7 +13,7 @@ from models.base import utcnow
 from models.centres import CentreStatus
 from models.cultivation import Indicator, IndicatorProgress, Inspection
 from models.cultivation import InspectionKind as Kind
-from models.lifecycle import CULTIVATION_YEARS
+from models.lifecycle import CULTIVATION_YEARS, cultivation_deadline
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from schema.applications.guard import centre_for, locked
@@ -25,6 +25,8 @@ from schema.cultivation.types import InspectionKind
 from schema.enums import value_of
 from schema.errors import BadInput, InvalidMove
 from schema.ids import find, parse_id
+
+PROGRESS_LIMIT = Decimal(10) ** 16  # indicator_progress.value is numeric(18, 2)
 
 
 def _cultivating(status: CentreStatus) -> None:
@@ -49,16 +51,20 @@ class CultivationQueries:
             raise BadInput("withinDays must be between 0 and 1098", field="withinDays")
         authz = await info.context.authz()
         horizon = utcnow().date() + timedelta(days=within_days)
-        try:
-            cutoff = horizon.replace(year=horizon.year - CULTIVATION_YEARS)
-        except ValueError:  # 29 February
-            cutoff = horizon.replace(year=horizon.year - CULTIVATION_YEARS, day=28)
+        # A superset by listing date (a leap-day listing ends on 28 February), then exactly.
         rows = (
             await scopes.visible_centres(authz)
-            .filter(status=CentreStatus.CULTIVATING, listed_on__lte=cutoff)
+            .filter(
+                status=CentreStatus.CULTIVATING,
+                listed_on__lte=date(horizon.year - CULTIVATION_YEARS, 12, 31),
+            )
             .order_by("listed_on", "id")
         )
-        return [Centre.of(r) for r in rows]
+        return [
+            Centre.of(r)
+            for r in rows
+            if r.listed_on is not None and cultivation_deadline(r.listed_on) <= horizon
+        ]
 
 
 @strawberry.type
@@ -77,7 +83,10 @@ class CultivationMutations:
         indicator = await find(scopes.visible_indicators(authz), indicator_id, "indicator")
         agreement = await scopes.visible_cultivation(authz).get(id=indicator.agreement_id)
         _, centre = await centre_for(ctx, agreement.centre_id, Resource.CULTIVATION, Action.REPORT)
-        if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        # Checked before quantize, which raises on huge values; the column holds 16 digits.
+        if not value.is_finite() or not Decimal(0) <= value < PROGRESS_LIMIT:
+            raise BadInput(f"value is a number from 0 below {PROGRESS_LIMIT:,}", field="value")
+        if value != value.quantize(Decimal("0.01")):
             raise BadInput("value has at most two decimal places", field="value")
         when = reported_on or utcnow().date()
         if when > utcnow().date():
