@@ -3,10 +3,12 @@ every wrong role or wrong state refused without a change."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from models.audit import AuditEntry
-from models.centres import Centre, CentreStatus, CentreStatusEvent
+from models.base import utcnow
+from models.centres import AllianceMember, Centre, CentreStatus, CentreStatusEvent
 from models.lifecycle import TABLE, Authority, Move
 from tests.helpers import Api, World
 from tests.workflow import (
@@ -19,6 +21,7 @@ from tests.workflow import (
     build_programme,
     new_application,
     score_all,
+    to_expert_review,
     upload_plan,
 )
 
@@ -336,3 +339,35 @@ async def test_r_ctr_1_alliance_management_keeps_exactly_one_lead_and_history(
     assert (await programme.ok("member", remove, m=str(old.id)))["removeAllianceMember"]["leftOn"]
     lead_leaving = await programme.run("member", remove, m=member["id"])
     assert lead_leaving["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_r_ctr_1_the_alliance_under_review_is_the_one_submitted(
+    api: Api, world: World
+) -> None:
+    programme = await build_programme(api, world)
+    centre = await new_application(programme)
+    add = """mutation($c: ID!, $o: ID!, $j: Date) {
+      addAllianceMember(centreId: $c, organisationId: $o, memberRole: MEMBER, joinedOn: $j) { id } }"""
+    remove = (
+        """mutation($m: ID!, $l: Date) { removeAllianceMember(memberId: $m, leftOn: $l) { id } }"""
+    )
+    member = str(programme.orgs["member"].id)
+    # given a draft: dates in the future are refused, for joining and for leaving
+    tomorrow = (utcnow().date() + timedelta(days=1)).isoformat()
+    future = await programme.run("lead", add, c=centre, o=member, j=tomorrow)
+    assert future["errors"][0]["extensions"]["field"] == "joinedOn"
+    added = (await programme.ok("lead", add, c=centre, o=member))["addAllianceMember"]
+    leaving = await programme.run("lead", remove, m=added["id"], l=tomorrow)
+    assert leaving["errors"][0]["extensions"]["field"] == "leftOn"
+    # when the application is under expert review
+    await to_expert_review(programme, centre)
+    before = await AllianceMember.filter(centre_id=centre).count()
+    # then the lead can neither add nor remove members, and nothing changes
+    other = str(programme.orgs["other"].id)
+    frozen = await programme.run("lead", add, c=centre, o=other)
+    assert frozen["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
+    assert frozen["errors"][0]["extensions"]["currentStatus"] == "expert_review"
+    gone = await programme.run("lead", remove, m=added["id"])
+    assert gone["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
+    assert await AllianceMember.filter(centre_id=centre).count() == before
+    assert await AllianceMember.filter(centre_id=centre, left_on__isnull=False).count() == 0

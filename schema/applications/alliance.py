@@ -8,7 +8,8 @@ import strawberry
 from tortoise.transactions import in_transaction
 
 from models.base import utcnow
-from models.centres import AllianceMember, Centre, CentreStatus, MemberRole
+from models.centres import AllianceMember, Centre, MemberRole
+from models.lifecycle import EDITABLE, LIVE
 from models.reference import Organisation
 from policies import scopes
 from policies.vocabulary import Action, Resource
@@ -20,7 +21,10 @@ from schema.enums import value_of
 from schema.errors import BadInput, Conflict, InvalidMove
 from schema.ids import find, parse_id
 
-CLOSED = frozenset({CentreStatus.REJECTED, CentreStatus.REVOKED, CentreStatus.CULTIVATION_FAILED})
+# The alliance is part of the application: the lead changes it while drafting or returned, and
+# once the centre is listed; under review it is frozen, so that reviewers (and the experts'
+# conflict check, R-REV-1) judge the alliance that was submitted.
+CHANGEABLE = EDITABLE | LIVE
 
 
 def _member_snapshot(row: AllianceMember) -> dict[str, object]:
@@ -35,12 +39,20 @@ def _member_snapshot(row: AllianceMember) -> dict[str, object]:
 
 async def _editable_centre(ctx: Context, centre_id: strawberry.ID) -> Centre:
     _, centre = await centre_for(ctx, parse_id(centre_id, "centre"), Resource.CENTRE, Action.UPDATE)
-    if centre.status in CLOSED:
+    if centre.status not in CHANGEABLE:
         raise InvalidMove(
-            f"the centre is {centre.status}: its alliance is closed",
+            f"the centre is {centre.status}: its alliance changes only while the application is"
+            " a draft or returned, or once the centre is listed",
             currentStatus=str(centre.status),
         )
     return centre
+
+
+def _not_future(day: date | None, field: str) -> date:
+    today = utcnow().date()
+    if day is not None and day > today:
+        raise BadInput(f"{field} cannot be in the future", field=field)
+    return day or today
 
 
 async def _member_of(ctx: Context, member_id: strawberry.ID) -> tuple[Centre, AllianceMember]:
@@ -69,6 +81,7 @@ class AllianceMutations:
             raise BadInput(
                 "there is exactly one lead: use changeAllianceMemberRole to hand it over"
             )
+        joined = _not_future(joined_on, "joinedOn")
         org = await find(Organisation.all(), organisation_id, "organisation")
         async with in_transaction() as conn:
             await locked(centre)
@@ -84,7 +97,7 @@ class AllianceMutations:
                 centre_id=centre.id,
                 organisation_id=org.id,
                 member_role=role,
-                joined_on=joined_on or utcnow().date(),
+                joined_on=joined,
                 using_db=conn,
             )
             await ctx.audit_change(
@@ -148,7 +161,7 @@ class AllianceMutations:
             raise BadInput("the lead cannot leave: hand the lead over first")
         if row.left_on is not None:
             raise Conflict("this organisation has already left")
-        leaving = left_on or utcnow().date()
+        leaving = _not_future(left_on, "leftOn")
         if leaving < row.joined_on:
             raise BadInput("leftOn is before the member joined", field="leftOn")
         async with in_transaction() as conn:
