@@ -42,6 +42,7 @@ _STATUS = {
     Code.NOT_FOUND: 404,
     Code.BAD_USER_INPUT: 400,
     Code.CONFLICT: 409,
+    Code.INVALID_TRANSITION: 409,
     Code.RATE_LIMITED: 429,
     Code.UNAVAILABLE: 503,
 }

@@ -31,10 +31,12 @@ from models.documents import (
     PendingBlob,
     storage_key,
 )
+from models.lifecycle import EDITABLE, LIVE
 from policies import scopes
+from policies.enforcer import Access
 from policies.vocabulary import Action, Resource
 from schema.context import Context
-from schema.errors import BadInput, NotAllowed, NotFound
+from schema.errors import BadInput, InvalidMove, NotAllowed, NotFound
 from schema.guard import require
 
 _local_locks: dict[str, asyncio.Lock] = {}
@@ -84,10 +86,25 @@ def clean_file_name(name: str) -> str:
     return base
 
 
+# The lead attaches while drafting or returned, and once listed; the materials under review stay
+# the ones submitted. Provincial staff attach at any stage (inspection records, task agreements).
+LEAD_ATTACHES = EDITABLE | LIVE
+
+
+def _check_stage(access: Access, centre: Centre) -> None:
+    if not access.everywhere and centre.status not in LEAD_ATTACHES:
+        raise InvalidMove(
+            f"the centre is {centre.status}: its materials change only while the application is"
+            " a draft or returned, or once the centre is listed",
+            currentStatus=str(centre.status),
+        )
+
+
 async def _attachable_centre(ctx: Context, centre_id: UUID) -> Centre:
     authz = await require(ctx, Resource.CENTRE, Action.ATTACH)
     centre = await scopes.visible_centres(authz, Action.ATTACH).get_or_none(id=centre_id)
     if centre is not None:
+        _check_stage(authz.access(Resource.CENTRE, Action.ATTACH), centre)
         return centre
     if await scopes.visible_centres(authz).filter(id=centre_id).exists():
         await ctx.audit(
@@ -101,6 +118,8 @@ async def _attachable_document(ctx: Context, document_id: UUID) -> Document:
     authz = await require(ctx, Resource.CENTRE, Action.ATTACH)
     document = await scopes.visible_documents(authz, Action.ATTACH).get_or_none(id=document_id)
     if document is not None:
+        owner = await scopes.visible_centres(authz, Action.ATTACH).get(id=document.owner_id)
+        _check_stage(authz.access(Resource.CENTRE, Action.ATTACH), owner)
         return document
     if await scopes.visible_documents(authz).filter(id=document_id).exists():
         await ctx.audit(

@@ -29,7 +29,7 @@ from api.blobstore import BlobStore, open_blob_store
 from api.settings import Settings
 from models.accounts import RoleName, User
 from models.audit import AuditEntry
-from models.centres import Centre
+from models.centres import Centre, CentreStatus
 from models.documents import (
     Document,
     DocumentKind,
@@ -512,3 +512,43 @@ async def test_versions_show_who_uploaded_them(http: httpx.AsyncClient, cast: Ca
         body["data"]["centre"]["documents"][0]["versions"][0]["uploadedBy"]
         == cast.lead.display_name
     )
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        CentreStatus.SUBMITTED,
+        CentreStatus.RECOMMENDED,
+        CentreStatus.FORMAL_REVIEW_PASSED,
+        CentreStatus.EXPERT_REVIEW,
+        CentreStatus.REJECTED,
+    ],
+)
+async def test_materials_under_review_stay_those_submitted(
+    http: httpx.AsyncClient, cast: Cast, status: CentreStatus
+) -> None:
+    # given the lead's plan, uploaded while the application was a draft
+    await Centre.filter(id=cast.centre.id).update(status=CentreStatus.DRAFT)
+    first = await _upload(http, cast.tokens["lead"], cast.centre, PDF)
+    assert first.status_code == 201, first.text
+    document_id = first.json()["document"]["id"]
+    # when the application has moved on and the lead tries a new document or a new version
+    await Centre.filter(id=cast.centre.id).update(status=status)
+    new = await _upload(http, cast.tokens["lead"], cast.centre, PNG, kind="other", title="补充")
+    version = await http.post(
+        f"/documents/{document_id}/versions",
+        content=PNG,
+        headers=_auth(cast.tokens["lead"]),
+        params={"fileName": "v2.png"},
+    )
+    # then both are refused with the centre's state, and nothing changed
+    for refused in (new, version):
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
+    assert await Document.all().count() == 1
+    assert await DocumentVersion.all().count() == 1
+    # and provincial staff still attach (an inspection record, say)
+    staff = await _upload(
+        http, cast.tokens["staff"], cast.centre, PDF, kind="inspection_record", title="核查记录"
+    )
+    assert staff.status_code == 201, staff.text
