@@ -127,9 +127,14 @@ async def test_r_life_the_whole_path_each_step_by_its_own_role(api: Api, world: 
         edit,
         id=centre,
         v=version,
-        input={**APPLICATION, "fixedAssetInvestment": "13000000"},
+        input={**APPLICATION, "fixedAssetInvestment": "13000000", "planRoadmap": "2027 中试"},
     )
     assert edited["updateApplication"]["fixedAssetInvestment"] == "13000000.00"
+    # and the audit entry shows what the edit changed, plan included (R-ACC-6)
+    audited = await AuditEntry.filter(object_id=centre, action="centre.update").get()
+    assert audited.before["plan_roadmap"] == APPLICATION["planRoadmap"]
+    assert audited.after["plan_roadmap"] == "2027 中试"
+    assert audited.after["fixed_asset_investment"] == "13000000.00"
     await _step(programme, "lead", centre, "SUBMIT")
     # the lead may no longer edit a submitted application
     locked = await programme.run("lead", edit, id=centre, v=version + 2, input=APPLICATION)

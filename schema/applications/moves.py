@@ -11,16 +11,25 @@ from schema.context import Context
 
 
 def centre_snapshot(centre: Centre) -> dict[str, object]:
+    """Everything the application says, so that an audited edit shows what changed (R-ACC-6)."""
     return {
         "name": centre.name,
         "status": str(centre.status),
         "direction": centre.direction,
         "operating_company": centre.operating_company,
         "industry_id": str(centre.industry_id),
+        "call_id": str(centre.call_id) if centre.call_id else None,
+        "plan_goals": centre.plan_goals,
+        "plan_key_technologies": centre.plan_key_technologies,
+        "plan_roadmap": centre.plan_roadmap,
         "fixed_asset_investment": str(centre.fixed_asset_investment),
         "software_investment": str(centre.software_investment),
+        "decision_body": centre.decision_body,
+        "expert_committee": centre.expert_committee,
+        "is_national": centre.is_national,
         "listed_on": centre.listed_on.isoformat() if centre.listed_on else None,
         "established_on": centre.established_on.isoformat() if centre.established_on else None,
+        "duplicate_override_reason": centre.duplicate_override_reason,
         "version": centre.version,
     }
 
