@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from models.accounts import RoleName
 from models.audit import AuditEntry
 from models.base import utcnow
 from models.centres import AllianceMember, Centre, CentreStatus, CentreStatusEvent
 from models.lifecycle import TABLE, Authority, Move
-from tests.helpers import Api, World
+from tests.helpers import Api, World, error_codes
 from tests.workflow import (
     APPLICATION,
     ASSIGN,
@@ -376,3 +377,32 @@ async def test_r_ctr_1_the_alliance_under_review_is_the_one_submitted(
     assert gone["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
     assert await AllianceMember.filter(centre_id=centre).count() == before
     assert await AllianceMember.filter(centre_id=centre, left_on__isnull=False).count() == 0
+
+
+async def test_r_life_2_staff_mark_an_established_centre_national_level(
+    api: Api, world: World
+) -> None:
+    # given an established centre, one still cultivating, and people of every kind
+    lead = await world.organisation("450200")
+    established = await world.centre(lead, status=CentreStatus.ESTABLISHED)
+    cultivating = await world.centre(lead, status=CentreStatus.CULTIVATING)
+    staff = world.token(await world.user(RoleName.PROVINCIAL_STAFF))
+    bureau = world.token(await world.user(RoleName.MUNICIPAL_BUREAU, city_code="450200"))
+    enterprise = world.token(await world.user(RoleName.ENTERPRISE, organisation=lead))
+    mark = """mutation($id: ID!, $c: String!) { markNational(id: $id, comment: $c) {
+      isNational status } }"""
+    # when the bureau or the lead enterprise try, they are forbidden
+    for token in (bureau, enterprise):
+        denied = await api.gql(mark, {"id": str(established.id), "c": "国家级"}, token=token)
+        assert error_codes(denied) == ["FORBIDDEN"]
+    # when staff mark a cultivating centre, the state is named
+    early = await api.gql(mark, {"id": str(cultivating.id), "c": "国家级"}, token=staff)
+    assert error_codes(early) == ["INVALID_TRANSITION"]
+    # then staff mark the established one, once, with an audited reason
+    done = await api.ok(mark, {"id": str(established.id), "c": "工信部认定"}, token=staff)
+    assert done["markNational"] == {"isNational": True, "status": "ESTABLISHED"}
+    again = await api.gql(mark, {"id": str(established.id), "c": "再次"}, token=staff)
+    assert error_codes(again) == ["CONFLICT"]
+    entry = await AuditEntry.filter(action="centre.mark_national").get()
+    assert entry.after["is_national"] is True and entry.after["comment"] == "工信部认定"
+    assert not (await Centre.get(id=cultivating.id)).is_national

@@ -177,6 +177,38 @@ class ApplicationMutations:
         return CentreType.of(centre)
 
     @strawberry.mutation(
+        description="Mark an established centre national-level (R-LIFE-2) / 认定国家级创新中心"
+    )
+    async def mark_national(self, info: Info, id: strawberry.ID, comment: str) -> CentreType:
+        ctx = info.context
+        _, centre = await centre_for(ctx, parse_id(id, "centre"), Resource.CENTRE, Action.DECIDE)
+        if not comment.strip():
+            raise BadInput("say which national recognition this is", field="comment")
+        async with in_transaction() as conn:
+            centre = await locked(centre)
+            if centre.status is not CentreStatus.ESTABLISHED:
+                raise InvalidMove(
+                    f"only an established centre becomes national-level; it is {centre.status}",
+                    currentStatus=str(centre.status),
+                )
+            if centre.is_national:
+                raise Conflict("the centre is already national-level")
+            before = centre_snapshot(centre)
+            centre.is_national = True
+            centre.version += 1
+            await centre.save(update_fields=["is_national", "version", "updated_at"], using_db=conn)
+            await ctx.audit_change(
+                conn,
+                Resource.CENTRE,
+                Action.DECIDE,
+                centre.id,
+                before=before,
+                after={**centre_snapshot(centre), "comment": comment.strip()},
+                name="centre.mark_national",
+            )
+        return CentreType.of(centre)
+
+    @strawberry.mutation(
         description="List for cultivation with the signed task agreement / 列入培育名单"
     )
     async def list_for_cultivation(
