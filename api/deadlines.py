@@ -17,7 +17,7 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from models.audit import AuditEvent, Outcome, append
-from models.base import utcnow
+from models.base import programme_today
 from models.centres import Centre, CentreStatus, CentreStatusEvent
 from models.lifecycle import CULTIVATION_YEARS, Move, apply, cultivation_deadline
 from schema.applications.moves import centre_snapshot
@@ -29,7 +29,7 @@ SYSTEM_ACTOR = "deadline"  # the audit log's actor for moves nobody made by hand
 
 async def expire_cultivation(today: date | None = None) -> list[UUID]:
     """Move every cultivating centre past its deadline to cultivation_failed; the ids moved."""
-    today = today or utcnow().date()
+    today = today or programme_today()
     # Listed before 1 January two years ago is a superset of the overdue; each is checked exactly.
     candidates = await Centre.filter(
         status=CentreStatus.CULTIVATING,

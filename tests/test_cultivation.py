@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from models.base import utcnow
+from models.base import programme_today
 from models.centres import Centre, CentreStatus
 from models.cultivation import IndicatorProgress, TaskAgreement
 from models.lifecycle import cultivation_deadline
@@ -108,7 +108,7 @@ async def test_r_cul_2_establishment_is_refused_after_three_years(
     programme, centre = cultivating
     await programme.ok("staff", INSPECT, c=centre, k="END_OF_PERIOD_EVALUATION", p=True)
     # given the centre was listed three years and a day ago
-    today = utcnow().date()
+    today = programme_today()
     await Centre.filter(id=centre).update(listed_on=_years_ago(today, 3) - timedelta(days=1))
     late = await programme.move("staff", centre, "ESTABLISH")
     assert late["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
@@ -131,7 +131,7 @@ async def test_centres_whose_cultivation_period_runs_out(
     cultivating: tuple[Programme, str], world: World
 ) -> None:
     programme, centre = cultivating
-    today = utcnow().date()
+    today = programme_today()
     # listed 2 years 10 months ago: its period ends in about two months
     soon = _years_ago(today, 3) + timedelta(days=60)
     await Centre.filter(id=centre).update(listed_on=soon)
@@ -170,7 +170,7 @@ async def test_r_cul_2_a_leap_day_listing_is_nearing_its_28_february_deadline(
 
     programme, centre = cultivating
     # given today is 28 November 2026 and the centre was listed on 29 February 2024
-    monkeypatch.setattr(operations, "utcnow", lambda: datetime(2026, 11, 28, 9, tzinfo=UTC))
+    monkeypatch.setattr(operations, "programme_today", lambda: date(2026, 11, 28))
     await Centre.filter(id=centre).update(listed_on=date(2024, 2, 29))
     query = "query($d: Int!) { centresNearingCultivationDeadline(withinDays: $d) { id } }"
     # when staff ask for the deadlines up to 28 February 2027 (92 days), and up to the 27th

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from api.deadlines import SYSTEM_ACTOR, expire_cultivation
 from api.settings import Settings
 from models.audit import AuditEntry, verify_chain
+from models.base import programme_today
 from models.centres import Centre, CentreStatus, CentreStatusEvent
 from models.lifecycle import cultivation_deadline
 from tests.helpers import Api, World
@@ -98,7 +99,7 @@ async def test_mic_cultivation_expire_runs_the_deadline(
     # given a centre listed four years ago that is still cultivating
     lead = await world.organisation()
     centre = await world.centre(lead, status=CentreStatus.CULTIVATING)
-    await Centre.filter(id=centre.id).update(listed_on=date.today() - timedelta(days=4 * 365))
+    await Centre.filter(id=centre.id).update(listed_on=programme_today() - timedelta(days=4 * 365))
     # when the operator's command runs
     code, out, _ = await mic(settings, "cultivation", "expire")
     # then it says what it moved, and did it

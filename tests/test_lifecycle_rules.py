@@ -306,3 +306,17 @@ def test_r_ctr_4_same_direction_written_differently_compares_equal() -> None:
 )
 def test_r_ctr_4_different_directions_stay_different(one: str, other: str) -> None:
     assert normalise_direction(one) != normalise_direction(other)
+
+
+def test_r_cul_2_programme_dates_are_the_provinces_not_utc(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import UTC, datetime
+
+    from models import base
+
+    # given it is 23:30 UTC on 28 February 2027, which is 07:30 on 1 March in Nanning
+    monkeypatch.setattr(base, "utcnow", lambda: datetime(2027, 2, 28, 23, 30, tzinfo=UTC))
+    # then the programme's today is 1 March: a listing made now runs to 1 March 2030
+    assert base.programme_today() == date(2027, 3, 1)
+    assert cultivation_deadline(base.programme_today()) == date(2030, 3, 1)

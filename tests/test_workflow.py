@@ -8,7 +8,7 @@ from typing import Any
 
 from models.accounts import RoleName
 from models.audit import AuditEntry
-from models.base import utcnow
+from models.base import programme_today, utcnow
 from models.centres import AllianceMember, Centre, CentreStatus, CentreStatusEvent
 from models.lifecycle import TABLE, Authority, Move
 from tests.helpers import Api, World, error_codes
@@ -256,8 +256,6 @@ async def test_applications_only_under_an_open_call_for_the_industry(
         assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN", who
     from datetime import timedelta
 
-    from models.base import utcnow
-
     programme.call.closes_at = utcnow() - timedelta(minutes=1)
     await programme.call.save()
     closed = await programme.run("lead", CREATE, call=str(programme.call.id), input=APPLICATION)
@@ -359,7 +357,7 @@ async def test_r_ctr_1_the_alliance_under_review_is_the_one_submitted(
     )
     member = str(programme.orgs["member"].id)
     # given a draft: dates in the future are refused, for joining and for leaving
-    tomorrow = (utcnow().date() + timedelta(days=1)).isoformat()
+    tomorrow = (programme_today() + timedelta(days=1)).isoformat()
     future = await programme.run("lead", add, c=centre, o=member, j=tomorrow)
     assert future["errors"][0]["extensions"]["field"] == "joinedOn"
     added = (await programme.ok("lead", add, c=centre, o=member))["addAllianceMember"]

@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 from tortoise.transactions import in_transaction
 
-from models.base import utcnow
+from models.base import programme_today
 from models.centres import AllianceMember, Centre, MemberRole
 from models.lifecycle import EDITABLE, LIVE
 from models.reference import Organisation
@@ -49,7 +49,7 @@ async def _editable_centre(ctx: Context, centre_id: strawberry.ID) -> Centre:
 
 
 def _not_future(day: date | None, field: str) -> date:
-    today = utcnow().date()
+    today = programme_today()
     if day is not None and day > today:
         raise BadInput(f"{field} cannot be in the future", field=field)
     return day or today

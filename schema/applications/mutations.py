@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 from tortoise.transactions import in_transaction
 
-from models.base import utcnow
+from models.base import programme_today, utcnow
 from models.calls import Call
 from models.centres import AllianceMember, Centre, CentreStatus, MemberRole
 from models.documents import DocumentKind, OwnerType, missing_for
@@ -29,7 +29,7 @@ from schema.ids import find, parse_id
 
 
 def _today() -> date:
-    return utcnow().date()
+    return programme_today()
 
 
 @strawberry.type

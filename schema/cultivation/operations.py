@@ -9,7 +9,7 @@ from decimal import Decimal
 import strawberry
 from tortoise.transactions import in_transaction
 
-from models.base import utcnow
+from models.base import programme_today
 from models.centres import CentreStatus
 from models.cultivation import Indicator, IndicatorProgress, Inspection
 from models.cultivation import InspectionKind as Kind
@@ -50,7 +50,7 @@ class CultivationQueries:
         if not 0 <= within_days <= 3 * 366:
             raise BadInput("withinDays must be between 0 and 1098", field="withinDays")
         authz = await info.context.authz()
-        horizon = utcnow().date() + timedelta(days=within_days)
+        horizon = programme_today() + timedelta(days=within_days)
         # A superset by listing date (a leap-day listing ends on 28 February), then exactly.
         rows = (
             await scopes.visible_centres(authz)
@@ -88,8 +88,8 @@ class CultivationMutations:
             raise BadInput(f"value is a number from 0 below {PROGRESS_LIMIT:,}", field="value")
         if value != value.quantize(Decimal("0.01")):
             raise BadInput("value has at most two decimal places", field="value")
-        when = reported_on or utcnow().date()
-        if when > utcnow().date():
+        when = reported_on or programme_today()
+        if when > programme_today():
             raise BadInput("reportedOn cannot be in the future", field="reportedOn")
         async with in_transaction() as conn:
             centre = await locked(centre)
@@ -133,7 +133,7 @@ class CultivationMutations:
             raise BadInput("an end-of-period evaluation passes or fails", field="passed")
         if inspection_kind is Kind.SPECIAL_INSPECTION and passed is not None:
             raise BadInput("a special inspection records findings, not a verdict", field="passed")
-        if held_on > utcnow().date():
+        if held_on > programme_today():
             raise BadInput("heldOn cannot be in the future", field="heldOn")
         async with in_transaction() as conn:
             centre = await locked(centre)
