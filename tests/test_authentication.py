@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from datetime import UTC, datetime, timedelta
@@ -171,6 +172,41 @@ async def test_lockout_counts_attempts_sent_as_aliases_in_one_request(
     assert await AuditEntry.filter(action="auth.login", outcome="failure").count() == 5
     locked = await api.gql(LOGIN, {"u": "staff-zhang", "p": PASSWORD})
     assert error_codes(locked) == ["RATE_LIMITED"]
+
+
+async def test_lockout_holds_when_guesses_arrive_in_parallel(api: Api, staff: User) -> None:
+    # given twelve wrong guesses sent at once, and the right password among them
+    guesses = [api.gql(LOGIN, {"u": "staff-zhang", "p": f"Wrong-guess-{i}"}) for i in range(12)] + [
+        api.gql(LOGIN, {"u": "staff-zhang", "p": PASSWORD})
+    ]
+    bodies = await asyncio.gather(*guesses)
+    codes = [code for body in bodies for code in error_codes(body)]
+    # then at most five attempts were ever checked; the rest met the lock
+    checked = [b for b in bodies if not b.get("errors") or error_codes(b) == ["UNAUTHENTICATED"]]
+    assert len(checked) <= 5, codes
+    assert codes.count("RATE_LIMITED") >= 8
+    # and, whether or not the right password got in first, a wrong one no longer gets checked
+    after = await api.gql(LOGIN, {"u": "staff-zhang", "p": "Wrong-guess-99"})
+    assert error_codes(after) in (["RATE_LIMITED"], ["UNAUTHENTICATED"])
+
+
+async def test_change_password_guesses_are_throttled_like_sign_ins(
+    api: Api, world: World, staff: User
+) -> None:
+    # given a token in the hands of someone who does not know the password
+    token = world.token(staff)
+    change = """mutation($c: String!, $n: String!) {
+      changePassword(currentPassword: $c, newPassword: $n) { token } }"""
+    codes = []
+    for i in range(7):
+        body = await api.gql(change, {"c": f"Guess-number-{i}", "n": "New-Passw0rd-2026"}, token)
+        codes += error_codes(body)
+    # then after five wrong guesses the rest are refused without a check
+    assert codes[:5] == ["UNAUTHENTICATED"] * 5
+    assert codes[5:] == ["RATE_LIMITED"] * 2
+    # and the right password is refused too while the lock holds
+    right = await api.gql(change, {"c": PASSWORD, "n": "New-Passw0rd-2026"}, token)
+    assert error_codes(right) == ["RATE_LIMITED"]
 
 
 async def test_unknown_usernames_are_locked_too(api: Api) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
-from tortoise.expressions import F
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.accounts import LoginThrottle, User
@@ -16,36 +18,44 @@ from schema.errors import RateLimited, Unauthenticated
 GENERIC_FAILURE = "invalid username or password"
 
 
-async def _is_locked(key: str) -> bool:
-    throttle = await LoginThrottle.get_or_none(username=key)
-    return bool(throttle and throttle.locked_until and throttle.locked_until > utcnow())
-
-
-async def _count_failure(ctx: Context, key: str) -> None:
+async def claim_attempt(ctx: Context, key: str) -> None:
+    """Count an attempt before the password is checked, so that parallel guesses cannot all pass
+    the lock; a success gives it back (``attempt_succeeded``). Refuses when locked."""
     limit, lockout = ctx.security.login_max_failures, ctx.security.login_lockout_s
-    async with in_transaction():
-        throttle, _ = await LoginThrottle.get_or_create(username=key)
-        # Atomic increment: concurrent attempts cannot lose a failure.
-        await LoginThrottle.filter(username=key).update(failures=F("failures") + 1)
-        await throttle.refresh_from_db(fields=["failures"])
-        if throttle.failures >= limit:
-            await LoginThrottle.filter(username=key).update(
-                failures=0, locked_until=utcnow() + timedelta(seconds=lockout)
-            )
-
-
-async def login(ctx: Context, username: str, password: str) -> tuple[User, IssuedToken]:
-    key = username.strip().lower()[:64]
-    if await _is_locked(key):
+    with contextlib.suppress(IntegrityError):  # another attempt created it first
+        await LoginThrottle.get_or_create(username=key)
+    async with in_transaction() as conn:
+        # The row lock (PostgreSQL) or the single writer (SQLite) orders concurrent claims.
+        row = await LoginThrottle.filter(username=key).using_db(conn).select_for_update().get()
+        now = utcnow()
+        if row.locked_until is not None and row.locked_until > now:
+            locked = True
+        elif row.failures >= limit:
+            row.failures, row.locked_until = 0, now + timedelta(seconds=lockout)
+            await row.save(update_fields=["failures", "locked_until", "updated_at"], using_db=conn)
+            locked = True
+        else:
+            row.failures += 1
+            await row.save(update_fields=["failures", "updated_at"], using_db=conn)
+            locked = False
+    if locked:
         await ctx.audit(
             "auth.login", Outcome.DENIED, actor=key, object_type="user", after={"reason": "locked"}
         )
         raise RateLimited("too many failed sign-ins; try again later")
+
+
+async def attempt_succeeded(key: str, conn: BaseDBAsyncClient) -> None:
+    await LoginThrottle.filter(username=key).using_db(conn).update(failures=0, locked_until=None)
+
+
+async def login(ctx: Context, username: str, password: str) -> tuple[User, IssuedToken]:
+    key = username.strip().lower()[:64]
+    await claim_attempt(ctx, key)
     user = await User.get_or_none(username=key)
     stored = user.password_hash if user else ctx.security.dummy_hash()
     ok = await ctx.security.verify_password(stored, password)
     if user is None or not ok or not user.is_active:
-        await _count_failure(ctx, key)
         await ctx.audit(
             "auth.login",
             Outcome.FAILURE,
@@ -56,9 +66,7 @@ async def login(ctx: Context, username: str, password: str) -> tuple[User, Issue
         )
         raise Unauthenticated(GENERIC_FAILURE)
     async with in_transaction() as conn:
-        await (
-            LoginThrottle.filter(username=key).using_db(conn).update(failures=0, locked_until=None)
-        )
+        await attempt_succeeded(key, conn)
         if ctx.security.needs_rehash(user.password_hash):
             user.password_hash = await ctx.security.hash_password(password)
             await user.save(update_fields=["password_hash"], using_db=conn)

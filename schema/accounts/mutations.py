@@ -16,7 +16,7 @@ from models.base import utcnow
 from models.reference import City, Organisation
 from policies import scopes
 from policies.vocabulary import Action, Resource
-from schema.accounts.login import login
+from schema.accounts.login import attempt_succeeded, claim_attempt, login
 from schema.accounts.types import LoginPayload, Role, RoleBinding, User
 from schema.context import Context, Info
 from schema.enums import value_of
@@ -137,14 +137,17 @@ class AccountMutations:
     ) -> LoginPayload:
         ctx = info.context
         user = (await ctx.caller()).user
+        _check_password(ctx, new_password, user.username)
+        # The same throttle as signing in: a stolen token must not buy unlimited guesses.
+        await claim_attempt(ctx, user.username)
         if not await ctx.security.verify_password(user.password_hash, current_password):
             await ctx.audit(
                 "user.change_password", Outcome.FAILURE, object_type="user", object_id=str(user.id)
             )
             raise Unauthenticated("the current password is wrong")
-        _check_password(ctx, new_password, user.username)
         new_hash = await ctx.security.hash_password(new_password)
         async with in_transaction() as conn:
+            await attempt_succeeded(user.username, conn)
             await _bump_tokens(user, conn, password_hash=new_hash, password_changed_at=utcnow())
             await ctx.audit(
                 "user.change_password",
