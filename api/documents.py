@@ -235,7 +235,7 @@ async def attach(
         if centre_id is None or kind is None or title is None:
             raise BadInput("a new document needs centreId, kind and title")
         new = ((await _attachable_centre(ctx, centre_id)).id, kind, _clean_title(title))
-    received = await receive(chunks, file_name, limits.max_bytes, limits.tmp_dir)
+    received = await receive(chunks, limits.max_bytes, limits.tmp_dir)
     key = storage_key(received.sha256)
     pending = await PendingBlob.create(id=uuid4(), storage_key=key)
     try:

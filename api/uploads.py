@@ -10,11 +10,12 @@ import asyncio
 import hashlib
 import os
 import tempfile
+import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.sniffing import ALLOWED, HEAD_BYTES, sniff
+from models.sniffing import ALLOWED, HEAD_BYTES, ZIP_BASED, sniff, zip_kind
 
 
 class UploadRefused(Exception):
@@ -32,7 +33,7 @@ class Received:
 
 
 async def receive(
-    chunks: AsyncIterator[bytes], file_name: str, max_bytes: int, tmp_dir: Path
+    chunks: AsyncIterator[bytes], max_bytes: int, tmp_dir: Path
 ) -> Received:
     """Write the stream to a temporary file (in an existing ``tmp_dir``); the caller deletes it."""
     digest, size, head = hashlib.sha256(), 0, b""
@@ -50,24 +51,40 @@ async def receive(
                 if media_type is None:
                     head += chunk[: HEAD_BYTES - len(head)]
                     if len(head) >= HEAD_BYTES:
-                        media_type = _checked(head, file_name)
+                        media_type = _checked(head)
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
             raise UploadRefused(400, "the file is empty")
-        media_type = media_type or _checked(head, file_name)
+        media_type = media_type or _checked(head)
+        if media_type in ZIP_BASED:
+            media_type = await asyncio.to_thread(_checked_zip, path)
         return Received(path, digest.hexdigest(), size, media_type)
     except BaseException:
         await asyncio.to_thread(path.unlink, missing_ok=True)
         raise
 
 
-def _checked(head: bytes, file_name: str) -> str:
-    media_type = sniff(head, file_name)
+REFUSED_TYPE = (
+    "this kind of file is not accepted: upload PDF, OFD, PNG, JPEG, DOCX, XLSX or PPTX "
+    "(the type is read from the content, not the name; no macros or programs inside)"
+)
+
+
+def _checked(head: bytes) -> str:
+    media_type = sniff(head)
     if media_type not in ALLOWED:
-        raise UploadRefused(
-            415,
-            "this kind of file is not accepted: upload PDF, OFD, PNG, JPEG, DOCX, XLSX or PPTX "
-            "(the type is read from the content, not the name)",
-        )
+        raise UploadRefused(415, REFUSED_TYPE)
+    return media_type
+
+
+def _checked_zip(path: Path) -> str:
+    # Reads only the archive's central directory, never the entries' contents.
+    try:
+        with zipfile.ZipFile(path) as archive:
+            media_type = zip_kind(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        media_type = None
+    if media_type is None:
+        raise UploadRefused(415, REFUSED_TYPE)
     return media_type
