@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tortoise import Tortoise
 
@@ -24,18 +24,28 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
     scheme = urlsplit(url).scheme
     if scheme in {"postgres", "postgresql", "asyncpg"}:
         parts = urlsplit(url)
+        options = dict(parse_qsl(parts.query))
+        # libpq's sslmode (disable, prefer, require, verify-ca, verify-full) is asyncpg's ssl.
+        tls = {"ssl": options.pop("sslmode")} if "sslmode" in options else {}
+        if options:
+            raise ValueError(
+                f"MIC_DATABASE_URL: unsupported option(s) {', '.join(sorted(options))}; "
+                "only sslmode is understood"
+            )
         connection: dict[str, Any] | str = {
             # A bounded pool whose callers wait a bounded time (see api/pg_backend.py).
             "engine": "api.pg_backend",
             "credentials": {
                 "host": parts.hostname or "127.0.0.1",
                 "port": parts.port or 5432,
-                "user": parts.username or "postgres",
-                "password": parts.password or "",
-                "database": parts.path.lstrip("/"),
+                # Percent-encoded in the URL, so that any character can be in a password.
+                "user": unquote(parts.username or "postgres"),
+                "password": unquote(parts.password or ""),
+                "database": unquote(parts.path.lstrip("/")),
                 "minsize": 1,
                 "maxsize": settings.db_pool_max,
                 "acquire_timeout": settings.db_acquire_timeout_s,
+                **tls,
             },
         }
     else:

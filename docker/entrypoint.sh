@@ -4,7 +4,8 @@
 #   (no arguments) | serve [extra args]   -> [mic migrate if MIC_MIGRATE_ON_START=1]
 #                                            exec mic serve --host 0.0.0.0 --port 8000
 #                                                           --workers ${MIC_WORKERS:-2} [extra args]
-#   migrate | seed-demo | create-admin | token | audit ...  -> exec mic "$@"
+#   migrate | seed-demo | create-admin | token | audit | storage | cultivation ...
+#                                                          -> exec mic "$@"
 #   anything else                                          -> exec "$@"   (e.g. `sh`, `python`)
 #
 # `exec` replaces this shell, so SIGTERM from `docker stop` reaches uvicorn directly
@@ -24,7 +25,7 @@ case "$1" in
         fi
         exec mic serve --host 0.0.0.0 --port 8000 --workers "${MIC_WORKERS:-2}" "$@"
         ;;
-    migrate | seed-demo | create-admin | token | audit)
+    migrate | seed-demo | create-admin | token | audit | storage | cultivation)
         exec mic "$@"
         ;;
     *)
