@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -102,7 +103,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
         if manage_db:
             # Uploads that crashed before committing left intents behind; an hour is far longer
             # than any upload in flight on another worker.
-            swept = await sweep(store, timedelta(hours=1))
+            swept = await sweep(store, timedelta(hours=1), Path(settings.upload_tmp_dir))
             if swept:
                 log.warning("removed %d abandoned uploads", swept)
         deadlines = (

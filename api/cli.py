@@ -80,7 +80,9 @@ async def _storage_sweep(settings: Settings, minutes: int) -> int:
     from api.documents import sweep
 
     async def work() -> int:
-        removed = await sweep(open_blob_store(settings), timedelta(minutes=minutes))
+        removed = await sweep(
+            open_blob_store(settings), timedelta(minutes=minutes), Path(settings.upload_tmp_dir)
+        )
         print(f"removed {removed} abandoned uploads")
         return 0
 

@@ -9,6 +9,9 @@ removes the blob unless something else uses it; a crash leaves the intent for ``
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,7 +42,8 @@ from schema.context import Context
 from schema.errors import BadInput, InvalidMove, NotAllowed, NotFound
 from schema.guard import require
 
-_local_locks: dict[str, asyncio.Lock] = {}
+# Weak values: a key's lock lives while an upload holds it, so the map does not grow per hash.
+_local_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +60,10 @@ async def _lock_key(conn: BaseDBAsyncClient, key: str) -> None:
 
 def _local_lock(key: str) -> asyncio.Lock:
     # Within one process (and for SQLite, which serves one process) an asyncio lock suffices.
-    return _local_locks.setdefault(key, asyncio.Lock())
+    lock = _local_locks.get(key)
+    if lock is None:
+        lock = _local_locks[key] = asyncio.Lock()
+    return lock
 
 
 def _version_json(version: DocumentVersion) -> dict[str, object]:
@@ -142,12 +149,23 @@ async def discard(store: BlobStore, pending_id: UUID, key: str) -> None:
         await PendingBlob.filter(id=pending_id).using_db(conn).delete()
 
 
-async def sweep(store: BlobStore, older_than: timedelta) -> int:
-    """Clean up after uploads that crashed between storing bytes and committing the row."""
+async def sweep(store: BlobStore, older_than: timedelta, tmp_dir: Path | None = None) -> int:
+    """Clean up after uploads that crashed between storing bytes and committing the row, and
+    (with ``tmp_dir``) spooled files a killed process never deleted; the blobs removed."""
     stale = await PendingBlob.filter(created_at__lt=utcnow() - older_than)
     for pending in stale:
         await discard(store, pending.id, pending.storage_key)
+    if tmp_dir is not None:
+        await asyncio.to_thread(_sweep_spooled, tmp_dir, older_than)
     return len(stale)
+
+
+def _sweep_spooled(tmp_dir: Path, older_than: timedelta) -> None:
+    cutoff = time.time() - older_than.total_seconds()
+    for spooled in tmp_dir.glob("upload-*"):
+        with contextlib.suppress(FileNotFoundError):
+            if spooled.stat().st_mtime < cutoff:
+                spooled.unlink()
 
 
 async def _commit_version(
@@ -257,10 +275,18 @@ async def attach(
         await asyncio.to_thread(received.path.unlink, missing_ok=True)
 
 
+async def _denied_download(ctx: Context, object_type: str, object_id: UUID) -> None:
+    # Absent and outside scope look alike to the caller (404) but not to the audit log.
+    await ctx.audit(
+        "document.download", Outcome.DENIED, object_type=object_type, object_id=str(object_id)
+    )
+
+
 async def readable_version(ctx: Context, version_id: UUID) -> tuple[Document, DocumentVersion]:
     authz = await ctx.authz()
     version = await scopes.visible_document_versions(authz).get_or_none(id=version_id)
     if version is None:
+        await _denied_download(ctx, "document_version", version_id)
         raise NotFound("document")
     document = await scopes.visible_documents(authz).get(id=version.document_id)
     return document, version
@@ -270,6 +296,7 @@ async def readable_current(ctx: Context, document_id: UUID) -> tuple[Document, D
     authz = await ctx.authz()
     document = await scopes.visible_documents(authz).get_or_none(id=document_id)
     if document is None or document.current_version == 0:
+        await _denied_download(ctx, "document", document_id)
         raise NotFound("document")
     version = await scopes.visible_document_versions(authz).get(
         document_id=document.id, version=document.current_version

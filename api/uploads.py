@@ -32,9 +32,7 @@ class Received:
     media_type: str
 
 
-async def receive(
-    chunks: AsyncIterator[bytes], max_bytes: int, tmp_dir: Path
-) -> Received:
+async def receive(chunks: AsyncIterator[bytes], max_bytes: int, tmp_dir: Path) -> Received:
     """Write the stream to a temporary file (in an existing ``tmp_dir``); the caller deletes it."""
     digest, size, head = hashlib.sha256(), 0, b""
     media_type: str | None = None

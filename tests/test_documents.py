@@ -305,7 +305,7 @@ async def test_outside_scope_cannot_list_or_fetch_even_a_guessed_id(
     created = (await _upload(http, cast.tokens["lead"], cast.centre, PDF)).json()
     version_id, document_id = created["version"]["id"], created["document"]["id"]
     for who in ("other_bureau", "other_enterprise", "expert"):
-        for path in (
+        for path in (  # both refusals per caller are audited below
             f"/documents/versions/{version_id}/content",
             f"/documents/{document_id}/content",
         ):
@@ -325,6 +325,9 @@ async def test_outside_scope_cannot_list_or_fetch_even_a_guessed_id(
         headers=_auth(cast.tokens["lead"]),
     )
     assert guessed.status_code == 404
+    # and every refused fetch is in the audit log, though the caller only saw 404
+    denied = await AuditEntry.filter(action="document.download", outcome="denied").count()
+    assert denied == 3 * 2 + 1
     # nobody without a token gets anything
     anonymous = await http.get(f"/documents/versions/{version_id}/content")
     assert anonymous.status_code == 401
@@ -552,3 +555,19 @@ async def test_materials_under_review_stay_those_submitted(
         http, cast.tokens["staff"], cast.centre, PDF, kind="inspection_record", title="核查记录"
     )
     assert staff.status_code == 201, staff.text
+
+
+async def test_the_sweep_removes_spooled_files_a_killed_process_left(
+    store: BlobStore, tmp_path: Path
+) -> None:
+    # given an old spooled upload (its process was killed) and one still being received
+    old, fresh, other = tmp_path / "upload-old", tmp_path / "upload-fresh", tmp_path / "keep.txt"
+    for path in (old, fresh, other):
+        path.write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    os.utime(other, (two_hours_ago, two_hours_ago))
+    # when the sweep runs with an hour's grace
+    await service.sweep(store, timedelta(hours=1), tmp_path)
+    # then only the abandoned upload is gone
+    assert not old.exists() and fresh.exists() and other.exists()
