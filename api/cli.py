@@ -57,11 +57,22 @@ async def _token(settings: Settings, username: str) -> int:
     return await _with_db(settings, work)
 
 
-async def _audit_verify(settings: Settings) -> int:
-    from models.audit import verify_chain
+async def _audit(settings: Settings, command: str, anchors: list[str]) -> int:
+    from models.audit import Anchor, AuditHead, verify_chain
+
+    try:
+        pinned = tuple(Anchor.parse(a) for a in anchors)
+    except ValueError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+
+    async def head() -> int:
+        row = await AuditHead.get_or_none(id=1)
+        print(f"{row.seq}:{row.hash}" if row else "0:empty")
+        return 0
 
     async def work() -> int:
-        count, problems = await verify_chain()
+        count, problems = await verify_chain(pinned)
         for problem in problems:
             print(f"entry {problem.seq}: {problem.problem}")
         print(
@@ -70,7 +81,7 @@ async def _audit_verify(settings: Settings) -> int:
         )
         return 0 if not problems else 1
 
-    return await _with_db(settings, work)
+    return await _with_db(settings, head if command == "head" else work)
 
 
 async def _storage_sweep(settings: Settings, minutes: int) -> int:
@@ -169,7 +180,17 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("username")
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", help="check the hash chain; exit 1 if broken")
+    verify = audit_sub.add_parser("verify", help="check the hash chain; exit 1 if broken")
+    verify.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="SEQ:HASH",
+        help="an entry's hash kept outside the database (from `mic audit head`); repeatable",
+    )
+    audit_sub.add_parser(
+        "head", help="print the chain head as SEQ:HASH, to keep outside the database"
+    )
     storage = sub.add_parser("storage", help="document storage tools")
     storage_sub = storage.add_subparsers(dest="storage_command", required=True)
     sweep = storage_sub.add_parser("sweep", help="remove blobs of uploads that never committed")
@@ -191,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "migrate": lambda: _migrate(settings, args.cities, args.industries),
         "seed-demo": lambda: _seed_demo(settings, args.if_empty),
         "token": lambda: _token(settings, args.username),
-        "audit": lambda: _audit_verify(settings),
+        "audit": lambda: _audit(settings, args.audit_command, getattr(args, "anchor", [])),
         "storage": lambda: _storage_sweep(settings, args.older_than_minutes),
         "cultivation": lambda: _cultivation_expire(settings),
         "create-admin": lambda: _create_admin(settings, args.username, args.display_name),

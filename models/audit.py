@@ -200,12 +200,31 @@ async def _entries_in_order(batch: int = 500) -> AsyncIterator[AuditEntry]:
         last = rows[-1].seq
 
 
-async def verify_chain() -> tuple[int, list[ChainProblem]]:
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """An entry's hash recorded outside the database (the service logs every new head), so that
+    whoever can rewrite both the log and its head still cannot make an older head disappear."""
+
+    seq: int
+    hash: str
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        seq, _, digest = text.partition(":")
+        if not seq.isdigit() or int(seq) < 1 or len(digest) != 64:
+            raise ValueError(f"an anchor is SEQ:SHA256HEX, not {text!r}")
+        return cls(int(seq), digest.lower())
+
+
+async def verify_chain(anchors: tuple[Anchor, ...] = ()) -> tuple[int, list[ChainProblem]]:
     """Walk the chain; return (entries checked, problems found). No problems = intact."""
     problems: list[ChainProblem] = []
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
+    pinned = {a.seq: a.hash for a in anchors}
     async for entry in _entries_in_order():
         count += 1
+        if entry.seq in pinned and pinned.pop(entry.seq) != entry.hash:
+            problems.append(ChainProblem(entry.seq, "differs from its anchor (rewritten)"))
         if entry.seq != expected_seq:
             problems.append(
                 ChainProblem(expected_seq, f"entries {expected_seq}..{entry.seq - 1} are missing")
@@ -223,4 +242,6 @@ async def verify_chain() -> tuple[int, list[ChainProblem]]:
         problems.append(
             ChainProblem(head.seq, f"the head records entry {head.seq}; the log ends at {last_seq}")
         )
+    for seq in sorted(pinned):
+        problems.append(ChainProblem(seq, "anchored entry is missing (the log was cut short)"))
     return count, problems

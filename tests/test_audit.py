@@ -12,7 +12,7 @@ from tortoise import connections
 
 from api.settings import Settings
 from models.accounts import RoleName
-from models.audit import AuditEntry, AuditHead, verify_chain
+from models.audit import Anchor, AuditEntry, AuditHead, verify_chain
 from tests.helpers import PASSWORD, Api, World, error_codes
 
 LOGIN = f'mutation {{ login(username: "admin-li", password: "{PASSWORD}") {{ token }} }}'
@@ -82,15 +82,16 @@ async def test_r_acc_6_verify_detects_a_changed_or_deleted_entry(
         assert problems[0].seq == 2 and "edited" in problems[0].problem
 
 
-async def _mic_audit_verify(settings: Settings) -> tuple[int, str]:
-    """Run the real `mic audit verify` in a separate process against the test database."""
+async def _mic_audit_verify(settings: Settings, *args: str) -> tuple[int, str]:
+    """Run the real `mic audit verify` (or another `mic audit` command) in a separate process
+    against the test database."""
     env = {**os.environ, "MIC_DATABASE_URL": settings.database_url}
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "api.cli",
         "audit",
-        "verify",
+        *(args or ("verify",)),
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
@@ -114,6 +115,30 @@ async def test_mic_audit_verify_exits_1_on_an_edited_row(
     code, out = await _mic_audit_verify(settings)
     assert code == 1
     assert "entry 3" in out and "edited" in out
+
+
+async def test_r_acc_6_an_anchor_catches_a_log_cut_short_with_its_head_rewound(
+    api: Api, world: World, settings: Settings
+) -> None:
+    # given the head printed by `mic audit head` and kept outside the database
+    await _some_history(api, world)
+    code, head = await _mic_audit_verify(settings, "head")
+    anchor = head.strip()
+    assert code == 0 and anchor.startswith("3:")
+    code, out = await _mic_audit_verify(settings, "verify", "--anchor", anchor)
+    assert code == 0 and "intact" in out
+    # when someone deletes the last entry and rewinds the head to the one before
+    conn = connections.get("default")
+    second = await AuditEntry.get(seq=2)
+    await conn.execute_query("DELETE FROM audit_entry WHERE seq = 3")
+    await AuditHead.filter(id=1).update(seq=2, hash=second.hash)
+    # then the chain alone looks intact, but not against the anchor
+    assert (await verify_chain())[1] == []
+    code, out = await _mic_audit_verify(settings, "verify", "--anchor", anchor)
+    assert code == 1 and "entry 3" in out and "cut short" in out
+    # and a rewritten entry differs from its anchor
+    _, problems = await verify_chain((Anchor(2, "0" * 64),))
+    assert [p.seq for p in problems] == [2]
 
 
 async def test_admins_query_the_audit_log_filtered_and_paginated(api: Api, world: World) -> None:
