@@ -18,6 +18,14 @@ from api.db import close_db, init_db, tortoise_config
 from api.settings import Settings, get_settings
 
 
+def _operator() -> str:
+    # A container's uid may have no passwd entry; the audit entry still says it was the CLI.
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid-{os.getuid()}"
+
+
 async def _with_db(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
     await init_db(settings)
     try:
@@ -43,15 +51,32 @@ async def _migrate(settings: Settings, cities: Path | None, industries: Path | N
 
 
 async def _token(settings: Settings, username: str) -> int:
+    from tortoise.transactions import in_transaction
+
     from api.tokens import issue_token
     from models.accounts import User
+    from models.audit import AuditEvent, Outcome, append
 
     async def work() -> int:
         user = await User.get_or_none(username=username.lower())
         if user is None or not user.is_active:
             print(f"no active user named {username!r}", file=sys.stderr)
             return 1
-        print(issue_token(settings, user.id, user.token_version).token)
+        issued = issue_token(settings, user.id, user.token_version)
+        # An operator minting a token acts for the user: that is on the record too.
+        async with in_transaction() as conn:
+            await append(
+                AuditEvent(
+                    action="auth.token_issued",
+                    outcome=Outcome.SUCCESS,
+                    actor=f"mic-cli:{_operator()}",
+                    object_type="user",
+                    object_id=str(user.id),
+                    after={"username": user.username, "expires_at": issued.expires_at},
+                ),
+                conn,
+            )
+        print(issued.token)
         return 0
 
     return await _with_db(settings, work)

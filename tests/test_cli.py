@@ -8,6 +8,7 @@ import sys
 
 from api.settings import Settings
 from models.accounts import RoleName
+from models.audit import AuditEntry
 from tests.helpers import Api, World
 
 
@@ -38,6 +39,9 @@ async def test_mic_token_prints_a_working_token_for_an_existing_user(
     assert code == 0
     data = await api.ok("{ me { username } }", token=out.strip())
     assert data["me"]["username"] == "bureau-liuzhou"
+    # and the minting is audited, with the operator's account
+    entry = await AuditEntry.get(action="auth.token_issued")
+    assert entry.actor.startswith("mic-cli:") and entry.after["username"] == "bureau-liuzhou"
 
 
 async def test_mic_token_refuses_an_unknown_user(settings: Settings) -> None:
