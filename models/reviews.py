@@ -8,6 +8,8 @@ two places at the end.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -141,6 +143,42 @@ def aggregate(totals: Iterable[Decimal]) -> Decimal:
         raise InvalidScore(f"a review needs at least {MIN_EXPERTS} experts' totals")
     kept = ordered[1:-1] if len(ordered) >= TRIM_FROM else ordered
     return (sum(kept, Decimal(0)) / len(kept)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def scores_digest(assignment_id: UUID, scores: Mapping[str, tuple[Decimal, str]]) -> str:
+    """SHA-256 of one expert's scores (criterion -> (score, comment)) in canonical form.
+
+    The audit log records this digest instead of the values (R-REV-3): whoever holds the scores
+    can recompute it and so prove what was written, while the log alone reveals nothing. The
+    assignment's random id is part of the hashed text, so the few possible values of a score
+    cannot be tried one by one against the digest by someone who reads only the log.
+    """
+    canonical = json.dumps(
+        {
+            "assignment": str(assignment_id),
+            "scores": [
+                [criterion, str(score.quantize(CENT)), comment]
+                for criterion, (score, comment) in sorted(scores.items())
+            ],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def declared_organisations(declared: Iterable[str]) -> list[UUID]:
+    """The organisations an expert declared a conflict with, for display.
+
+    Anything not an id (declareConflicts never writes one) is skipped here, while
+    ``conflict_of_interest`` refuses it."""
+    found: list[UUID] = []
+    for value in declared:
+        try:
+            found.append(UUID(str(value)))
+        except ValueError:
+            continue
+    return found
 
 
 def conflict_of_interest(

@@ -20,7 +20,7 @@ from models.documents import Document, DocumentVersion, OwnerType
 from models.reference import Organisation
 from models.reviews import Review, ReviewAssignment, Score
 from policies.enforcer import Access, Authorizer
-from policies.vocabulary import Action, Resource
+from policies.vocabulary import Action, Resource, Role
 
 
 def _nothing() -> Q:
@@ -127,6 +127,22 @@ def all_assignments(authz: Authorizer) -> QuerySet[ReviewAssignment]:
 def assigned_experts(authz: Authorizer) -> QuerySet[User]:
     """Experts whose names stand beside their scores: provincial staff only (R-REV-3)."""
     return User.filter(id__in=Subquery(all_assignments(authz).values("expert_id")))
+
+
+def assignable_experts(authz: Authorizer) -> QuerySet[User]:
+    """Active users holding an active expert binding, for those who assign reviews (R-REV-1)."""
+    if not authz.access(Resource.REVIEW, Action.ASSIGN).everywhere:
+        return User.filter(_nothing())
+    experts = RoleBinding.filter(role=Role.EXPERT, revoked_at=None).values("user_id")
+    return User.filter(is_active=True, id__in=Subquery(experts))
+
+
+def declarable_organisations(authz: Authorizer) -> QuerySet[Organisation]:
+    """Organisations an expert may name as conflicts (R-REV-1): any of the province's, since a
+    conflict is declared before the expert is assigned anywhere. Only the ids are checked."""
+    if not authz.access(Resource.USER, Action.DECLARE).allowed:
+        return Organisation.filter(_nothing())
+    return Organisation.all()
 
 
 def own_scores(authz: Authorizer) -> QuerySet[Score]:

@@ -39,6 +39,7 @@ class Action(StrEnum):
     INSPECT = "inspect"  # record special inspections and the end-of-period evaluation
     ATTACH = "attach"  # add documents (or new versions) to a record
     EXPORT = "export"  # download a record's evidence pack
+    DECLARE = "declare"  # an expert declares the organisations they must never review (R-REV-1)
 
 
 class Scope(StrEnum):

@@ -23,6 +23,7 @@ from schema.errors import is_expected, log
 from schema.reference.mutations import ReferenceMutations
 from schema.reference.queries import ReferenceQueries
 from schema.reviews.mutations import ReviewMutations
+from schema.reviews.queries import ReviewQueries
 
 Query = merge_types(
     "Query",
@@ -33,6 +34,7 @@ Query = merge_types(
         AuditQueries,
         CallQueries,
         CultivationQueries,
+        ReviewQueries,
     ),
 )
 Mutation = merge_types(

@@ -4,10 +4,11 @@ the trimmed mean (R-REV-4), frozen scores, and what the enterprise and bureau se
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
-from models.reviews import Score
+from models.reviews import CRITERIA, ReviewAssignment, Score, scores_digest
 from tests.helpers import Api, World
 from tests.workflow import (
     ASSIGN,
@@ -24,6 +25,8 @@ from tests.workflow import (
 
 REVIEW = """query($id: ID!) { centre(id: $id) { review { status result onsiteCheck opinion
   myScores { criterion score } } } }"""
+AUDIT_LOG = """query($filter: AuditFilter) { auditLog(first: 100, filter: $filter) {
+  totalCount edges { node { action actor objectId before after } } } }"""
 STAFF_VIEW = """query($id: ID!) { centre(id: $id) { review { expertScores {
   expertId expertName weightedTotal scores { criterion score comment } } } } }"""
 
@@ -215,3 +218,59 @@ async def test_r_acc_4_an_assigned_expert_sees_the_alliance_it_reviews(
     assert orgs["organisations"]["totalCount"] == 1  # the alliance only, nothing else
     other = await programme.ok("expert5", "{ organisations { totalCount } }")
     assert other["organisations"]["totalCount"] == 0
+
+
+async def test_r_rev_3_the_audit_log_keeps_no_expert_score(programme: Programme) -> None:
+    # given three experts whose every score and comment is distinctive, one of whom edits two
+    centre = await new_application(programme)
+    await to_expert_review(programme, centre, experts=3)
+    secrets: list[str] = []
+    for i in range(3):
+        marks = [
+            {
+                "criterion": c.code,
+                "score": f"{61 + 6 * i + j}.{17 + 11 * j + 3 * i}",
+                "comment": f"评语-{i}-{j}",
+            }
+            for j, c in enumerate(CRITERIA)
+        ]
+        await programme.ok(f"expert{i}", SCORE, c=centre, s=marks)
+        secrets += [m["score"] for m in marks] + [m["comment"] for m in marks]
+    edit = [
+        {"criterion": "core_function", "score": "55.13", "comment": "改-1"},
+        {"criterion": "collaboration", "score": "56.29", "comment": "改-2"},
+    ]
+    await programme.ok("expert0", SCORE, c=centre, s=edit)
+    secrets += ["55.13", "56.29", "改-1", "改-2"]
+    await programme.ok("staff", FINALISE, c=centre)
+    secrets += [str(Decimal(v).normalize()) for v in secrets if v[0].isdigit()]
+    # when the provincial administrator reads the whole audit log
+    log = await programme.ok("admin", AUDIT_LOG)
+    text = json.dumps(log, ensure_ascii=False)
+    # then no expert's score or comment is in it, anywhere
+    assert log["auditLog"]["totalCount"] < 100  # the whole log was read
+    leaked = [v for v in secrets if v in text]
+    assert leaked == []
+    # and yet every scoring is recorded: who, which criteria, what changed, and a digest
+    scored = await programme.ok("admin", AUDIT_LOG, filter={"action": "review.score"})
+    entries = [e["node"] for e in scored["auditLog"]["edges"]]
+    assert len(entries) == 4
+    assert {e["actor"] for e in entries} == {"expert-t0", "expert-t1", "expert-t2"}
+    codes = sorted(c.code for c in CRITERIA)
+    for entry in entries:
+        assert entry["after"]["criteria"] == codes
+        assert len(entry["after"]["digest"]) == 64
+    first_scoring = [e for e in entries if e["before"] is None]
+    assert len(first_scoring) == 3 and all(e["after"]["changed"] == codes for e in first_scoring)
+    (edited,) = [e for e in entries if e["before"] is not None]
+    assert edited["after"]["changed"] == ["collaboration", "core_function"]
+    assert edited["before"]["digest"] != edited["after"]["digest"]
+    # the digest proves what was written to whoever holds the scores
+    assignment = await ReviewAssignment.get(expert_id=programme.users["expert0"].id)
+    stored = {
+        s.criterion: (s.score, s.comment) for s in await Score.filter(assignment_id=assignment.id)
+    }
+    assert edited["after"]["digest"] == scores_digest(assignment.id, stored)
+    # while the administrator still cannot read the scores themselves
+    refused = await programme.run("admin", STAFF_VIEW, id=centre)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from uuid import UUID
 
 import strawberry
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models.accounts import RoleBinding, RoleName, User
 from models.base import utcnow
-from models.centres import AllianceMember, Centre, CentreStatus
+from models.centres import Centre, CentreStatus
 from models.reviews import (
     CRITERIA,
     MIN_EXPERTS,
@@ -21,7 +21,6 @@ from models.reviews import (
     Score,
     aggregate,
     check_score,
-    conflict_of_interest,
     weighted_total,
 )
 from policies import scopes
@@ -29,7 +28,9 @@ from policies.vocabulary import Action, Resource
 from schema.applications.guard import centre_for, locked
 from schema.context import Info
 from schema.errors import BadInput, Conflict, InvalidMove, NotFound
+from schema.guard import require
 from schema.ids import parse_id
+from schema.reviews import checks
 from schema.reviews.types import Review as ReviewType
 
 REVIEWABLE = frozenset({CentreStatus.FORMAL_REVIEW_PASSED, CentreStatus.EXPERT_REVIEW})
@@ -61,21 +62,16 @@ class ReviewMutations:
         self, info: Info, centre_id: strawberry.ID, expert_id: strawberry.ID
     ) -> ReviewType:
         ctx = info.context
-        _, centre = await centre_for(
+        authz, centre = await centre_for(
             ctx, parse_id(centre_id, "centre"), Resource.REVIEW, Action.ASSIGN
         )
-        expert = await User.get_or_none(id=parse_id(expert_id, "expert"), is_active=True)
-        if (
-            expert is None
-            or not await RoleBinding.filter(
-                user_id=expert.id, role=RoleName.EXPERT, revoked_at=None
-            ).exists()
-        ):
-            raise NotFound("expert")
-        alliance = await AllianceMember.filter(centre_id=centre.id, left_on=None).values_list(
-            "organisation_id", flat=True
+        expert = await scopes.assignable_experts(authz).get_or_none(
+            id=parse_id(expert_id, "expert")
         )
-        reason = conflict_of_interest(expert.organisation_id, expert.declared_conflicts, alliance)  # type: ignore[arg-type]
+        if expert is None:
+            raise NotFound("expert")
+        alliance = await checks.current_alliance(authz, centre.id)
+        reason = checks.in_conflict([expert], alliance).get(expert.id)
         if reason:
             raise BadInput(f"conflict of interest: {reason} (R-REV-1)", field="expertId")
         async with in_transaction() as conn:
@@ -138,9 +134,11 @@ class ReviewMutations:
                     currentStatus=str(centre.status),
                 )
             assignment = await scopes.own_assignments(authz).using_db(conn).get(centre_id=centre.id)
-            before = {
-                s.criterion: str(s.score)
-                for s in await Score.filter(assignment_id=assignment.id).using_db(conn)
+            previous = {
+                s.criterion: (s.score, s.comment)
+                for s in await scopes.own_scores(authz)
+                .using_db(conn)
+                .filter(assignment_id=assignment.id)
             }
             for item in scores:
                 await Score.update_or_create(
@@ -152,21 +150,27 @@ class ReviewMutations:
                     },
                     using_db=conn,
                 )
-            current = {
-                s.criterion: s.score
-                for s in await Score.filter(assignment_id=assignment.id).using_db(conn)
+            stored = {
+                s.criterion: (s.score, s.comment)
+                for s in await scopes.own_scores(authz)
+                .using_db(conn)
+                .filter(assignment_id=assignment.id)
             }
+            current = {criterion: score for criterion, (score, _) in stored.items()}
             assignment.weighted_total = (
                 weighted_total(current) if len(current) == len(CRITERIA) else None
             )
             await assignment.save(update_fields=["weighted_total"], using_db=conn)
+            # R-REV-3: the log (which administrators read) names the criteria and proves the
+            # values by a digest; the values themselves are seen by provincial staff only.
+            changed = sorted(c for c, value in stored.items() if previous.get(c) != value)
             await ctx.audit_change(
                 conn,
                 Resource.REVIEW,
                 Action.SCORE,
                 review.id,
-                before=before,
-                after={k: str(v) for k, v in current.items()},
+                before=checks.scores_evidence(assignment.id, previous),
+                after={**(checks.scores_evidence(assignment.id, stored) or {}), "changed": changed},
             )
         return ReviewType.of(review)
 
@@ -175,7 +179,7 @@ class ReviewMutations:
         self, info: Info, centre_id: strawberry.ID, onsite_check: str, opinion: str
     ) -> ReviewType:
         ctx = info.context
-        _, centre = await centre_for(
+        authz, centre = await centre_for(
             ctx, parse_id(centre_id, "centre"), Resource.REVIEW, Action.FINALISE
         )
         if not onsite_check.strip():
@@ -196,7 +200,30 @@ class ReviewMutations:
                 raise InvalidMove(
                     "the review is already finalised", currentStatus=str(centre.status)
                 )
-            assignments = await ReviewAssignment.filter(review_id=review.id).using_db(conn)
+            assignments = (
+                await scopes.all_assignments(authz).using_db(conn).filter(review_id=review.id)
+            )
+            # R-REV-1 again, against the alliance as it is now and the experts' declarations as
+            # they are now: a conflict that arose after assigning must be resolved by unassigning.
+            experts = (
+                await scopes.assigned_experts(authz)
+                .using_db(conn)
+                .filter(id__in=[a.expert_id for a in assignments])
+            )
+            alliance = await checks.current_alliance(authz, centre.id, conn)
+            conflicted = checks.in_conflict(experts, alliance)
+            if conflicted:
+                names = "; ".join(
+                    f"{e.display_name} ({e.username}): {conflicted[e.id]}"
+                    for e in experts
+                    if e.id in conflicted
+                )
+                raise BadInput(
+                    f"an assigned expert has a conflict of interest with the centre's current "
+                    f"alliance: unassign them before finalising (R-REV-1); {names}",
+                    field="centreId",
+                    expertIds=sorted(str(e) for e in conflicted),
+                )
             unfinished = [a for a in assignments if a.weighted_total is None]
             if len(assignments) < MIN_EXPERTS or unfinished:
                 raise BadInput(
@@ -219,3 +246,109 @@ class ReviewMutations:
                 after={"result": str(review.result), "experts": len(assignments)},
             )
         return ReviewType.of(review)
+
+    @strawberry.mutation(
+        description="Withdraw an expert, with their scores, from an open review / 撤回指派专家"
+    )
+    async def unassign_expert(
+        self, info: Info, centre_id: strawberry.ID, expert_id: strawberry.ID
+    ) -> ReviewType:
+        ctx = info.context
+        authz, centre = await centre_for(
+            ctx, parse_id(centre_id, "centre"), Resource.REVIEW, Action.ASSIGN
+        )
+        expert = parse_id(expert_id, "expert")
+        async with in_transaction() as conn:
+            centre = await locked(centre)
+            review = (
+                await scopes.visible_reviews(authz)
+                .using_db(conn)
+                .filter(centre_id=centre.id)
+                .select_for_update()
+                .first()
+            )
+            if review is not None and review.status is ReviewStatus.FINALISED:
+                raise InvalidMove(
+                    "the review is finalised: its experts and scores are frozen (R-REV-4)",
+                    currentStatus=str(centre.status),
+                )
+            if centre.status not in REVIEWABLE:
+                raise InvalidMove(
+                    f"experts are withdrawn during a review; the centre is {centre.status}",
+                    currentStatus=str(centre.status),
+                )
+            assignments = scopes.all_assignments(authz).using_db(conn)
+            assignment = await assignments.get_or_none(centre_id=centre.id, expert_id=expert)
+            if review is None or assignment is None:
+                raise NotFound("assignment")
+            removed = {
+                s.criterion: (s.score, s.comment)
+                for s in await scopes.all_scores(authz)
+                .using_db(conn)
+                .filter(assignment_id=assignment.id)
+            }
+            await Score.filter(assignment_id=assignment.id).using_db(conn).delete()
+            await assignment.delete(using_db=conn)
+            review.expert_count = await assignments.filter(review_id=review.id).count()
+            await review.save(update_fields=["expert_count"], using_db=conn)
+            # The scores leave the database; the log keeps which criteria and their digest only.
+            await ctx.audit_change(
+                conn,
+                Resource.REVIEW,
+                Action.ASSIGN,
+                review.id,
+                before={
+                    "centre_id": str(centre.id),
+                    "expert_id": str(expert),
+                    "scores": checks.scores_evidence(assignment.id, removed),
+                },
+                after={"expert_count": review.expert_count},
+                name="review.unassign",
+            )
+        return ReviewType.of(review)
+
+    @strawberry.mutation(
+        description="Declare the organisations one must never review, replacing earlier "
+        "declarations (experts, R-REV-1) / 申报回避单位"
+    )
+    async def declare_conflicts(
+        self, info: Info, organisation_ids: list[strawberry.ID]
+    ) -> list[strawberry.ID]:
+        ctx = info.context
+        authz = await require(ctx, Resource.USER, Action.DECLARE)
+        wanted = checks.organisation_ids(organisation_ids)
+        known: set[UUID] = set()
+        if wanted:
+            rows = (
+                await scopes.declarable_organisations(authz)
+                .filter(id__in=wanted)
+                .values_list("id", flat=True)
+            )
+            known = {UUID(str(r)) for r in rows}
+        unknown = [str(o) for o in wanted if o not in known]
+        if unknown:
+            raise BadInput(
+                f"unknown organisations: {', '.join(unknown)}",
+                field="organisationIds",
+                organisationIds=unknown,
+            )
+        declared = [str(o) for o in wanted]
+        async with in_transaction() as conn:
+            user = (
+                await scopes.visible_users(authz, Action.DECLARE)
+                .using_db(conn)
+                .select_for_update()
+                .get(id=authz.user_id)
+            )
+            before = list(user.declared_conflicts)
+            user.declared_conflicts = declared
+            await user.save(update_fields=["declared_conflicts"], using_db=conn)
+            await ctx.audit_change(
+                conn,
+                Resource.USER,
+                Action.DECLARE,
+                user.id,
+                before={"declared_conflicts": before},
+                after={"declared_conflicts": declared},
+            )
+        return [strawberry.ID(o) for o in declared]

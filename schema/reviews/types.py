@@ -13,9 +13,11 @@ from uuid import UUID
 import strawberry
 
 from models import reviews as m
+from models.accounts import User
 from policies.vocabulary import Action, Resource
 from schema.context import Info
 from schema.errors import NotAllowed
+from schema.reference.types import Organisation, load_organisation
 
 
 @strawberry.type(description="A scoring criterion (R-REV-2) / 评分指标")
@@ -120,4 +122,39 @@ class Review:
             _result=row.result,
             _onsite_check=row.onsite_check,
             _opinion=row.opinion,
+        )
+
+
+@strawberry.type(
+    description="An expert who may be assigned to reviews (provincial staff) / 评审专家"
+)
+class Expert:
+    id: strawberry.ID
+    username: str
+    display_name: str
+    organisation_id: strawberry.Private[UUID | None]
+    conflict_ids: strawberry.Private[tuple[UUID, ...]]
+
+    @strawberry.field(description="The expert's own organisation / 所在单位")
+    async def organisation(self, info: Info) -> Organisation | None:
+        if self.organisation_id is None:
+            return None
+        return await load_organisation(info, self.organisation_id)
+
+    @strawberry.field(
+        description="Organisations the expert declared a conflict with (R-REV-1) / 申报回避单位"
+    )
+    async def declared_conflicts(self, info: Info) -> list[Organisation]:
+        loaders = await info.context.loaders()
+        rows = await loaders.organisation.load_many(list(self.conflict_ids))
+        return [Organisation.of(row) for row in rows if row is not None]
+
+    @classmethod
+    def of(cls, row: User) -> Expert:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            username=row.username,
+            display_name=row.display_name,
+            organisation_id=row.organisation_id,
+            conflict_ids=tuple(m.declared_organisations(row.declared_conflicts)),
         )
