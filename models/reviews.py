@@ -92,6 +92,9 @@ class ReviewAssignment(Entity):
     )
     expert_id: UUID
     weighted_total = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
+    # Withdrawn by staff while the review was open: kept with its scores (nothing with history is
+    # deleted), but no longer the expert's to read or score, and not counted at finalising.
+    withdrawn_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "review_assignment"

@@ -35,7 +35,9 @@ def _current_member_centres(organisations: frozenset[UUID]) -> Subquery:
 
 
 def _assigned_centres(expert_id: UUID) -> Subquery:
-    return Subquery(ReviewAssignment.filter(expert_id=expert_id).values("centre_id"))
+    return Subquery(
+        ReviewAssignment.filter(expert_id=expert_id, withdrawn_at=None).values("centre_id")
+    )
 
 
 def _centre_filter(access: Access, user_id: UUID) -> Q | None:
@@ -114,13 +116,13 @@ def visible_reviews(authz: Authorizer) -> QuerySet[Review]:
 
 def own_assignments(authz: Authorizer) -> QuerySet[ReviewAssignment]:
     """The expert's own assignments (R-REV-3: an expert sees only their own scores)."""
-    return ReviewAssignment.filter(expert_id=authz.user_id)
+    return ReviewAssignment.filter(expert_id=authz.user_id, withdrawn_at=None)
 
 
 def all_assignments(authz: Authorizer) -> QuerySet[ReviewAssignment]:
     """Every expert's assignment and scores: provincial staff only (R-REV-3)."""
     if authz.access(Resource.REVIEW, Action.READ).everywhere:
-        return ReviewAssignment.all()
+        return ReviewAssignment.filter(withdrawn_at=None)
     return ReviewAssignment.filter(_nothing())
 
 

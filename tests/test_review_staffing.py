@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -315,7 +316,7 @@ async def test_r_rev_4_unassigning_a_silent_expert_lets_the_review_be_finalised(
     assert finalised["finaliseReview"]["result"] == "80.00"
 
 
-async def test_r_rev_3_unassigning_removes_the_experts_scores_and_logs_no_value(
+async def test_r_rev_3_unassigning_withdraws_the_expert_keeps_the_record_and_logs_no_value(
     programme: Programme,
 ) -> None:
     # given four experts who have all scored, one with 97
@@ -325,9 +326,11 @@ async def test_r_rev_3_unassigning_removes_the_experts_scores_and_logs_no_value(
     assignment = await ReviewAssignment.get(expert_id=programme.users["expert3"].id)
     # when staff unassign that expert
     await programme.ok("staff", UNASSIGN, c=centre, e=_id(programme, "expert3"))
-    # then the assignment and its scores are gone, and staff see three experts' scores
-    assert not await ReviewAssignment.filter(id=assignment.id).exists()
-    assert await Score.filter(assignment_id=assignment.id).count() == 0
+    # then the assignment and its scores stay on record, withdrawn (nothing with history is
+    # deleted), and staff see three experts' scores
+    withdrawn = await ReviewAssignment.get(id=assignment.id)
+    assert withdrawn.withdrawn_at is not None
+    assert await Score.filter(assignment_id=assignment.id).count() == 6
     view = await programme.ok("staff", STAFF_VIEW, id=centre)
     assert view["centre"]["review"]["expertCount"] == 3
     assert sorted(r["weightedTotal"] for r in view["centre"]["review"]["expertScores"]) == [
@@ -341,6 +344,29 @@ async def test_r_rev_3_unassigning_removes_the_experts_scores_and_logs_no_value(
     assert len(entry.before["scores"]["digest"]) == 64
     assert set(entry.before["scores"]) == {"criteria", "digest"}
     assert "97.00" not in json.dumps([entry.before, entry.after])
+    # and the withdrawn expert's 97 does not count at finalising: the mean of 70, 80, 90
+    await programme.ok("staff", FINALISE, c=centre)
+    assert (await Review.get(centre_id=centre)).result == Decimal("80.00")
+
+
+async def test_r_rev_1_a_withdrawn_expert_assigned_again_gets_the_same_assignment_back(
+    programme: Programme,
+) -> None:
+    # given an expert withdrawn after scoring
+    centre = await new_application(programme)
+    await to_expert_review(programme, centre, experts=4)
+    await score_all(programme, centre, ["70", "80", "90", "97"])
+    first = await ReviewAssignment.get(expert_id=programme.users["expert3"].id)
+    await programme.ok("staff", UNASSIGN, c=centre, e=_id(programme, "expert3"))
+    # when staff assign the same expert again
+    await programme.ok("staff", ASSIGN, c=centre, e=_id(programme, "expert3"))
+    # then it is the same assignment, live again with its scores, and counted
+    rows = await ReviewAssignment.filter(expert_id=programme.users["expert3"].id)
+    assert [(r.id, r.withdrawn_at) for r in rows] == [(first.id, None)]
+    assert (await Review.get(centre_id=centre)).expert_count == 4
+    await programme.ok("staff", FINALISE, c=centre)
+    # four experts: the plain mean of 70, 80, 90 and 97 (trimming starts at five)
+    assert (await Review.get(centre_id=centre)).result == Decimal("84.25")
 
 
 async def test_r_rev_4_after_finalising_no_expert_is_unassigned(programme: Programme) -> None:

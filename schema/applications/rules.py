@@ -56,7 +56,7 @@ async def check_move_conditions(
         if duplicates:
             centre.duplicate_override_reason = (override_reason or "").strip()
     elif move is Move.START_EXPERT_REVIEW:
-        assigned = await ReviewAssignment.filter(centre_id=centre.id).count()
+        assigned = await ReviewAssignment.filter(centre_id=centre.id, withdrawn_at=None).count()
         if assigned < MIN_EXPERTS:
             raise BadInput(f"assign at least {MIN_EXPERTS} experts first ({assigned} assigned)")
     elif move is Move.REJECT_AFTER_REVIEW:

@@ -82,14 +82,31 @@ class ReviewMutations:
                     currentStatus=str(centre.status),
                 )
             review = await _open_review(centre)
-            try:
-                await ReviewAssignment.create(
-                    review_id=review.id, centre_id=centre.id, expert_id=expert.id, using_db=conn
-                )
-            except IntegrityError:
-                raise Conflict("this expert is already assigned") from None
+            earlier = (
+                await ReviewAssignment.filter(review_id=review.id, expert_id=expert.id)
+                .using_db(conn)
+                .first()
+            )
+            if earlier is not None and earlier.withdrawn_at is None:
+                raise Conflict("this expert is already assigned")
+            if earlier is not None:
+                # Withdrawn before: the same assignment (and its scores) comes back.
+                earlier.withdrawn_at = None
+                await earlier.save(update_fields=["withdrawn_at"], using_db=conn)
+            else:
+                try:
+                    await ReviewAssignment.create(
+                        review_id=review.id,
+                        centre_id=centre.id,
+                        expert_id=expert.id,
+                        using_db=conn,
+                    )
+                except IntegrityError:
+                    raise Conflict("this expert is already assigned") from None
             review.expert_count = (
-                await ReviewAssignment.filter(review_id=review.id).using_db(conn).count()
+                await ReviewAssignment.filter(review_id=review.id, withdrawn_at=None)
+                .using_db(conn)
+                .count()
             )
             await review.save(update_fields=["expert_count"], using_db=conn)
             await ctx.audit_change(
@@ -281,17 +298,19 @@ class ReviewMutations:
             assignment = await assignments.get_or_none(centre_id=centre.id, expert_id=expert)
             if review is None or assignment is None:
                 raise NotFound("assignment")
-            removed = {
+            withdrawn = {
                 s.criterion: (s.score, s.comment)
                 for s in await scopes.all_scores(authz)
                 .using_db(conn)
                 .filter(assignment_id=assignment.id)
             }
-            await Score.filter(assignment_id=assignment.id).using_db(conn).delete()
-            await assignment.delete(using_db=conn)
+            # Withdrawn, not deleted: the assignment and its scores stay on record, outside
+            # every scope (the expert's, the result's, the staff's view of the review).
+            assignment.withdrawn_at = utcnow()
+            await assignment.save(update_fields=["withdrawn_at"], using_db=conn)
             review.expert_count = await assignments.filter(review_id=review.id).count()
             await review.save(update_fields=["expert_count"], using_db=conn)
-            # The scores leave the database; the log keeps which criteria and their digest only.
+            # The log keeps which criteria were scored and their digest only (R-REV-3).
             await ctx.audit_change(
                 conn,
                 Resource.REVIEW,
@@ -300,7 +319,7 @@ class ReviewMutations:
                 before={
                     "centre_id": str(centre.id),
                     "expert_id": str(expert),
-                    "scores": checks.scores_evidence(assignment.id, removed),
+                    "scores": checks.scores_evidence(assignment.id, withdrawn),
                 },
                 after={"expert_count": review.expert_count},
                 name="review.unassign",
