@@ -139,6 +139,14 @@ def assignable_experts(authz: Authorizer) -> QuerySet[User]:
     return User.filter(is_active=True, id__in=Subquery(experts))
 
 
+def invitable_organisations(authz: Authorizer) -> QuerySet[Organisation]:
+    """Organisations a centre's editor may bring into its alliance (R-CTR-1): any registered
+    one, since a new member is by definition outside the alliance the editor already sees."""
+    if not authz.access(Resource.CENTRE, Action.UPDATE).allowed:
+        return Organisation.filter(_nothing())
+    return Organisation.all()
+
+
 def declarable_organisations(authz: Authorizer) -> QuerySet[Organisation]:
     """Organisations an expert may name as conflicts (R-REV-1): any of the province's, since a
     conflict is declared before the expert is assigned anywhere. Only the ids are checked."""

@@ -10,7 +10,6 @@ from tortoise.transactions import in_transaction
 from models.base import programme_today
 from models.centres import AllianceMember, Centre, MemberRole
 from models.lifecycle import EDITABLE, LIVE
-from models.reference import Organisation
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from schema.applications.guard import centre_for, locked
@@ -82,7 +81,8 @@ class AllianceMutations:
                 "there is exactly one lead: use changeAllianceMemberRole to hand it over"
             )
         joined = _not_future(joined_on, "joinedOn")
-        org = await find(Organisation.all(), organisation_id, "organisation")
+        authz = await ctx.authz()
+        org = await find(scopes.invitable_organisations(authz), organisation_id, "organisation")
         async with in_transaction() as conn:
             await locked(centre)
             if (
