@@ -19,7 +19,13 @@ from tortoise.transactions import in_transaction
 from models.audit import AuditEvent, Outcome, append
 from models.base import programme_today
 from models.centres import Centre, CentreStatus, CentreStatusEvent
-from models.lifecycle import CULTIVATION_YEARS, Move, apply, cultivation_deadline
+from models.lifecycle import (
+    CULTIVATION_YEARS,
+    Move,
+    apply,
+    cultivation_deadline,
+    cultivation_over,
+)
 from schema.applications.moves import centre_snapshot
 
 log = logging.getLogger("mic.deadlines")
@@ -37,9 +43,7 @@ async def expire_cultivation(today: date | None = None) -> list[UUID]:
     ).values_list("id", "listed_on")
     moved: list[UUID] = []
     for centre_id, listed_on in candidates:
-        if listed_on is None or today <= cultivation_deadline(listed_on):
-            continue
-        if await _expire_one(centre_id, today):
+        if cultivation_over(listed_on, today) and await _expire_one(centre_id, today):
             moved.append(centre_id)
     return moved
 
@@ -48,9 +52,12 @@ async def _expire_one(centre_id: UUID, today: date) -> bool:
     async with in_transaction() as conn:
         centre = await Centre.filter(id=centre_id).using_db(conn).select_for_update().first()
         # Re-checked under the lock: staff or another worker may have moved it meanwhile.
-        if centre is None or centre.status is not CentreStatus.CULTIVATING:
-            return False
-        if centre.listed_on is None or today <= cultivation_deadline(centre.listed_on):
+        if (
+            centre is None
+            or centre.status is not CentreStatus.CULTIVATING
+            or centre.listed_on is None
+            or not cultivation_over(centre.listed_on, today)
+        ):
             return False
         deadline = cultivation_deadline(centre.listed_on)
         comment = f"培育期于{deadline}届满未获批复成立 / the cultivation period ended on {deadline}"

@@ -118,6 +118,11 @@ def cultivation_deadline(listed_on: date) -> date:
         return listed_on.replace(year=listed_on.year + CULTIVATION_YEARS, day=28)
 
 
+def cultivation_over(listed_on: date | None, today: date) -> bool:
+    """R-CUL-2: from the day after the third year ends, a centre can no longer be established."""
+    return listed_on is not None and today > cultivation_deadline(listed_on)
+
+
 def normalise_direction(direction: str) -> str:
     """R-CTR-4 compares directions without spacing, punctuation or case differences."""
     return "".join(ch for ch in direction.casefold() if ch.isalnum())
