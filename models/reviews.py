@@ -17,6 +17,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from tortoise import fields
+from tortoise.queryset import QuerySet
 
 from models.accounts import User
 from models.base import Entity
@@ -99,6 +100,11 @@ class ReviewAssignment(Entity):
     class Meta:
         table = "review_assignment"
         unique_together = (("review_id", "expert_id"),)
+
+
+def live_assignments() -> QuerySet[ReviewAssignment]:
+    """Assignments not withdrawn: the only ones that read, score or count (one definition)."""
+    return ReviewAssignment.filter(withdrawn_at=None)
 
 
 class Score(Entity):

@@ -18,7 +18,7 @@ from models.centres import AllianceMember, Centre, CentreStatusEvent
 from models.cultivation import Indicator, IndicatorProgress, Inspection, TaskAgreement
 from models.documents import Document, DocumentVersion, OwnerType
 from models.reference import Organisation
-from models.reviews import Review, ReviewAssignment, Score
+from models.reviews import Review, ReviewAssignment, Score, live_assignments
 from policies.enforcer import Access, Authorizer
 from policies.vocabulary import Action, Resource, Role
 
@@ -35,9 +35,7 @@ def _current_member_centres(organisations: frozenset[UUID]) -> Subquery:
 
 
 def _assigned_centres(expert_id: UUID) -> Subquery:
-    return Subquery(
-        ReviewAssignment.filter(expert_id=expert_id, withdrawn_at=None).values("centre_id")
-    )
+    return Subquery(live_assignments().filter(expert_id=expert_id).values("centre_id"))
 
 
 def _centre_filter(access: Access, user_id: UUID) -> Q | None:
@@ -116,13 +114,13 @@ def visible_reviews(authz: Authorizer) -> QuerySet[Review]:
 
 def own_assignments(authz: Authorizer) -> QuerySet[ReviewAssignment]:
     """The expert's own assignments (R-REV-3: an expert sees only their own scores)."""
-    return ReviewAssignment.filter(expert_id=authz.user_id, withdrawn_at=None)
+    return live_assignments().filter(expert_id=authz.user_id)
 
 
 def all_assignments(authz: Authorizer) -> QuerySet[ReviewAssignment]:
     """Every expert's assignment and scores: provincial staff only (R-REV-3)."""
     if authz.access(Resource.REVIEW, Action.READ).everywhere:
-        return ReviewAssignment.filter(withdrawn_at=None)
+        return live_assignments()
     return ReviewAssignment.filter(_nothing())
 
 

@@ -11,7 +11,7 @@ from tortoise.queryset import QuerySet
 from models.centres import Centre
 from models.cultivation import Indicator, Inspection, InspectionKind, TaskAgreement
 from models.lifecycle import LIVE, Move, cultivation_deadline, normalise_direction
-from models.reviews import MIN_EXPERTS, Review, ReviewAssignment, ReviewStatus
+from models.reviews import MIN_EXPERTS, Review, ReviewStatus, live_assignments
 from schema.applications.inputs import money
 from schema.applications.types import TaskAgreementInput
 from schema.errors import BadInput, InvalidMove
@@ -56,7 +56,7 @@ async def check_move_conditions(
         if duplicates:
             centre.duplicate_override_reason = (override_reason or "").strip()
     elif move is Move.START_EXPERT_REVIEW:
-        assigned = await ReviewAssignment.filter(centre_id=centre.id, withdrawn_at=None).count()
+        assigned = await live_assignments().filter(centre_id=centre.id).count()
         if assigned < MIN_EXPERTS:
             raise BadInput(f"assign at least {MIN_EXPERTS} experts first ({assigned} assigned)")
     elif move is Move.REJECT_AFTER_REVIEW:

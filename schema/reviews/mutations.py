@@ -21,6 +21,7 @@ from models.reviews import (
     Score,
     aggregate,
     check_score,
+    live_assignments,
     weighted_total,
 )
 from policies import scopes
@@ -104,9 +105,7 @@ class ReviewMutations:
                 except IntegrityError:
                     raise Conflict("this expert is already assigned") from None
             review.expert_count = (
-                await ReviewAssignment.filter(review_id=review.id, withdrawn_at=None)
-                .using_db(conn)
-                .count()
+                await live_assignments().filter(review_id=review.id).using_db(conn).count()
             )
             await review.save(update_fields=["expert_count"], using_db=conn)
             await ctx.audit_change(
