@@ -26,11 +26,11 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check api policies models schema tests bench
-	$(BIN)/mypy api policies models schema
+	$(BIN)/ruff format --check api policies models schema services demo tests bench
+	$(BIN)/mypy api policies models schema services demo
 
 fmt: $(STAMP)
-	$(BIN)/ruff format api policies models schema tests bench
+	$(BIN)/ruff format api policies models schema services demo tests bench
 	$(BIN)/ruff check --fix .
 
 ## Regenerate the committed SDL after a schema change

@@ -23,12 +23,9 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from tortoise import Tortoise, connections
 
-from api.blobstore import open_blob_store
 from api.context import build_context
 from api.db import close_db, init_db
-from api.deadlines import run_periodically
 from api.document_routes import DocumentRoutes
-from api.documents import sweep
 from api.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 from api.pg_backend import PoolTimeout
 from api.security import ServiceSecurity
@@ -38,6 +35,9 @@ from schema.context import Context
 from schema.errors import shape_error
 from schema.limits import build_extensions
 from schema.root import build_schema
+from services.blobstore import open_blob_store
+from services.deadlines import run_periodically
+from services.documents import sweep
 
 log = logging.getLogger("mic.app")
 

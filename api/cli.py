@@ -112,8 +112,8 @@ async def _audit(settings: Settings, command: str, anchors: list[str]) -> int:
 async def _storage_sweep(settings: Settings, minutes: int) -> int:
     from datetime import timedelta
 
-    from api.blobstore import open_blob_store
-    from api.documents import sweep
+    from services.blobstore import open_blob_store
+    from services.documents import sweep
 
     async def work() -> int:
         removed = await sweep(
@@ -126,7 +126,7 @@ async def _storage_sweep(settings: Settings, minutes: int) -> int:
 
 
 async def _cultivation_expire(settings: Settings) -> int:
-    from api.deadlines import expire_cultivation
+    from services.deadlines import expire_cultivation
 
     async def work() -> int:
         moved = await expire_cultivation()
@@ -139,7 +139,7 @@ async def _cultivation_expire(settings: Settings) -> int:
 
 
 async def _seed_demo(settings: Settings, if_empty: bool) -> int:
-    from api.demo import seed_demo
+    from demo import seed_demo
 
     async def work() -> int:
         summary = await seed_demo(settings.demo_password, only_if_empty=if_empty)
@@ -150,8 +150,8 @@ async def _seed_demo(settings: Settings, if_empty: bool) -> int:
 
 
 async def _create_admin(settings: Settings, username: str, display_name: str) -> int:
-    from api.demo import ensure_admin
-    from api.passwords import WeakPassword, check_policy
+    from services.accounts import ensure_admin
+    from services.passwords import WeakPassword, check_policy
 
     password = os.environ.get("MIC_ADMIN_PASSWORD") or getpass.getpass("password: ")
     try:

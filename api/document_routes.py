@@ -21,46 +21,60 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from api import documents
-from api.blobstore import BlobStore
 from api.context import build_context
-from api.evidence import PackEntry, entry_path, stream_pack
 from api.pg_backend import PoolTimeout
 from api.security import ServiceSecurity
-from api.uploads import UploadRefused
-from models.audit import Outcome
 from models.documents import DocumentKind, DocumentVersion
-from policies import scopes
-from policies.vocabulary import Action, Resource
 from schema.context import Context
-from schema.errors import BadInput, Code, MicError, NotFound
-from schema.guard import require
+from schema.errors import code_of, rule_reference
+from services import documents
+from services.access import parse_id
+from services.blobstore import BlobStore
+from services.errors import (
+    BadInput,
+    Conflict,
+    DomainError,
+    InvalidMove,
+    NotAllowed,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+    Unavailable,
+)
+from services.evidence import evidence_pack, stream_pack
+from services.uploads import UploadRefused
 
-_STATUS = {
-    Code.UNAUTHENTICATED: 401,
-    Code.FORBIDDEN: 403,
-    Code.NOT_FOUND: 404,
-    Code.BAD_USER_INPUT: 400,
-    Code.CONFLICT: 409,
-    Code.INVALID_TRANSITION: 409,
-    Code.RATE_LIMITED: 429,
-    Code.UNAVAILABLE: 503,
+# The one map from domain exceptions to HTTP statuses (GraphQL codes: schema/errors.py).
+STATUS: dict[type[DomainError], int] = {
+    Unauthenticated: 401,
+    NotAllowed: 403,
+    NotFound: 404,
+    BadInput: 400,
+    Conflict: 409,
+    InvalidMove: 409,
+    RateLimited: 429,
+    Unavailable: 503,
 }
 Handler = Callable[[Request, Context], Awaitable[Response]]
 
 
-def _error(status: int, code: str, message: str, request_id: str) -> JSONResponse:
+def _error(status: int, code: str, message: str, request_id: str, **extra: object) -> JSONResponse:
+    extensions = {"code": code, "requestId": request_id, **extra}
     return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]},
-        status_code=status,
+        {"errors": [{"message": message, "extensions": extensions}]}, status_code=status
     )
 
 
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain exception (its nearest mapped class; 500 if none)."""
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
 def _uuid(value: str | None, what: str) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise NotFound(what) from None
+    return parse_id(value, what)
 
 
 def _attachment(file_name: str) -> str:
@@ -108,9 +122,14 @@ class DocumentRoutes:
             ctx = build_context(request, self.security)
             try:
                 return await handler(request, ctx)
-            except MicError as exc:
+            except DomainError as exc:
                 return _error(
-                    _STATUS.get(exc.code, 500), str(exc.code), exc.message, ctx.request_id
+                    status_of(exc),
+                    str(code_of(exc)),
+                    exc.message,
+                    ctx.request_id,
+                    **rule_reference(exc.message),
+                    **exc.details,
                 )
             except UploadRefused as exc:
                 return _error(exc.status, "BAD_USER_INPUT", exc.message, ctx.request_id)
@@ -160,13 +179,7 @@ class DocumentRoutes:
         )
 
     async def _download(self, ctx: Context, version: DocumentVersion) -> Response:
-        await ctx.audit(
-            "document.download",
-            Outcome.SUCCESS,
-            object_type="document_version",
-            object_id=str(version.id),
-            after={"sha256": version.sha256},
-        )
+        await documents.record_download(ctx, version)
         return StreamingResponse(
             self.store.stream(version.storage_key),
             media_type=version.media_type,
@@ -192,44 +205,8 @@ class DocumentRoutes:
         return await self._download(ctx, version)
 
     async def evidence_pack(self, request: Request, ctx: Context) -> Response:
-        authz = await require(ctx, Resource.DOCUMENT, Action.EXPORT)
         centre_id = _uuid(request.path_params["centre_id"], "centre")
-        centre = await scopes.visible_centres(authz).get_or_none(id=centre_id)
-        if centre is None:
-            raise NotFound("centre")
-        docs = await scopes.visible_documents(authz).filter(
-            owner_id=centre.id, current_version__gt=0
-        )
-        current = {d.id: d.current_version for d in docs}
-        versions = {
-            v.document_id: v
-            for v in await scopes.visible_document_versions(authz).filter(
-                document_id__in=list(current)
-            )
-            if v.version == current[v.document_id]
-        }
-        entries = [
-            PackEntry(
-                path=entry_path(i, str(d.kind), versions[d.id].file_name),
-                title=d.title,
-                kind=str(d.kind),
-                version=d.current_version,
-                file_name=versions[d.id].file_name,
-                size=versions[d.id].size,
-                sha256=versions[d.id].sha256,
-                storage_key=versions[d.id].storage_key,
-            )
-            for i, d in enumerate(sorted(docs, key=lambda d: (str(d.kind), d.title)), start=1)
-        ]
-        await ctx.audit(
-            "document.evidence_pack",
-            Outcome.SUCCESS,
-            resource=Resource.DOCUMENT,
-            decision=Action.EXPORT,
-            object_type="centre",
-            object_id=str(centre.id),
-            after={"documents": len(entries)},
-        )
+        centre, entries = await evidence_pack(ctx, centre_id)
         body: AsyncIterator[bytes] = stream_pack(
             self.store, {"id": str(centre.id), "name": centre.name}, entries
         )

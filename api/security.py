@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from api import passwords, tokens
+from api import tokens
 from api.settings import Settings
+from services import passwords
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from api.passwords import hash_password
+from services.passwords import hash_password
 from models.accounts import RoleBinding, RoleName, User
 from models.centres import AllianceMember, Centre, CentreStatus, MemberRole
 from models.credit_code import make_credit_code

@@ -37,6 +37,8 @@ class User(Entity):
     # Experts declare organisations they must never review (R-REV-1).
     declared_conflicts = fields.JSONField[list[str]](default=list)
 
+    SNAPSHOT = ("username", "display_name", "organisation_id", "is_active", "token_version")
+
     class Meta:
         table = "app_user"
         ordering = ["username"]
@@ -63,6 +65,8 @@ class RoleBinding(Entity):
     )
     granted_by_id: UUID | None
     revoked_at = fields.DatetimeField(null=True, db_index=True)
+
+    SNAPSHOT = ("user_id", "role", "city_id", "organisation_id", "revoked_at")
 
     class Meta:
         table = "role_binding"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
-from uuid import uuid4
+from decimal import Decimal
+from enum import Enum
+from typing import ClassVar
+from uuid import UUID, uuid4
 
 from tortoise import fields
 from tortoise.models import Model
@@ -22,9 +25,28 @@ def programme_today() -> date:
     return utcnow().astimezone(PROGRAMME_TZ).date()
 
 
+def snapshot_value(value: object) -> object:
+    """A stored value as the audit log writes it: ids, dates, amounts and enums as strings."""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
 class Entity(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
     created_at = fields.DatetimeField(auto_now_add=True)
+
+    # What the audit log keeps of a row before and after a change (R-ACC-6): named once per
+    # model, never a secret (password hashes stay out).
+    SNAPSHOT: ClassVar[tuple[str, ...]] = ()
+
+    def snapshot(self) -> dict[str, object]:
+        """The row's audited fields (``SNAPSHOT``) in JSON form: ``{field: value}``."""
+        return {name: snapshot_value(getattr(self, name)) for name in self.SNAPSHOT}
 
     class Meta:
         abstract = True

@@ -28,9 +28,23 @@ class Call(Entity):
     )
     created_by_id: UUID
 
+    SNAPSHOT = (
+        "year",
+        "title",
+        "opens_at",
+        "closes_at",
+        "industries",
+        "required_documents",
+        "published",
+    )
+
     class Meta:
         table = "call"
         ordering = ["-opens_at", "id"]
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None
 
     def is_open(self, at: datetime) -> bool:
         return self.published_at is not None and self.opens_at <= at < self.closes_at

@@ -80,6 +80,28 @@ class Centre(Entity):
     # R-CTR-4: why provincial staff proceeded despite a duplicate direction.
     duplicate_override_reason = fields.TextField(null=True)
 
+    # Everything the application says, so that an audited edit shows what changed.
+    SNAPSHOT = (
+        "name",
+        "status",
+        "direction",
+        "operating_company",
+        "industry_id",
+        "call_id",
+        "plan_goals",
+        "plan_key_technologies",
+        "plan_roadmap",
+        "fixed_asset_investment",
+        "software_investment",
+        "decision_body",
+        "expert_committee",
+        "is_national",
+        "listed_on",
+        "established_on",
+        "duplicate_override_reason",
+        "version",
+    )
+
     class Meta:
         table = "centre"
         ordering = ["name", "id"]
@@ -99,6 +121,8 @@ class AllianceMember(Entity):
     member_role = fields.CharEnumField(MemberRole, max_length=16)
     joined_on = fields.DateField()
     left_on = fields.DateField(null=True)
+
+    SNAPSHOT = ("centre_id", "organisation_id", "member_role", "joined_on", "left_on")
 
     class Meta:
         table = "alliance_member"

@@ -6,9 +6,12 @@ starts, where it ends, whether a comment is required, and which authority it bel
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
+from uuid import UUID
 
 from models.centres import CentreStatus as S
 
@@ -126,3 +129,47 @@ def cultivation_over(listed_on: date | None, today: date) -> bool:
 def normalise_direction(direction: str) -> str:
     """R-CTR-4 compares directions without spacing, punctuation or case differences."""
     return "".join(ch for ch in direction.casefold() if ch.isalnum())
+
+
+class Directed(Protocol):
+    """What R-CTR-4 compares of a centre."""
+
+    @property
+    def id(self) -> UUID: ...
+
+    industry_id: UUID
+    direction: str
+    status: S
+
+
+def duplicates_direction(centre: Directed, other: Directed) -> bool:
+    """R-CTR-4: ``other`` is a live centre (cultivating, established, rectifying) of the same
+    industry whose direction reads the same as ``centre``'s (``normalise_direction``)."""
+    key = normalise_direction(centre.direction)
+    return bool(
+        key
+        and other.id != centre.id
+        and other.status in LIVE
+        and other.industry_id == centre.industry_id
+        and normalise_direction(other.direction) == key
+    )
+
+
+def duplicates_of(centre: Directed, others: Iterable[Directed]) -> list[Directed]:
+    """R-CTR-4: those of ``others`` that duplicate ``centre``'s direction."""
+    return [other for other in others if duplicates_direction(centre, other)]
+
+
+def application_editable(status: S) -> bool:
+    """Who may edit by state (R-ACC-3 with the lifecycle): the lead edits its application (plan,
+    governance, investments) only while it is a draft or returned for changes."""
+    return status in EDITABLE
+
+
+def frozen_under_review(status: S) -> bool:
+    """Freeze under review (R-REV-1): from submission until listing (and after a rejection or a
+    failed cultivation) the alliance and the materials stay those submitted, so that reviewers
+    and the experts' conflict check judge what was submitted. The lead changes them while the
+    application is a draft or returned, and again once the centre is listed; provincial staff
+    attach evidence at any stage."""
+    return status not in EDITABLE | LIVE

@@ -53,6 +53,8 @@ class Organisation(Entity):
     )
     city_id: UUID
 
+    SNAPSHOT = ("name", "short_name", "credit_code", "kind", "city_id")
+
     class Meta:
         table = "organisation"
         ordering = ["name"]

@@ -6,9 +6,11 @@ not see is absent everywhere (R-ACC-5).
 
 from __future__ import annotations
 
+from typing import TypeVar
 from uuid import UUID
 
 from tortoise.expressions import Q, Subquery
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.accounts import RoleBinding, User
@@ -54,24 +56,42 @@ def _centre_filter(access: Access, user_id: UUID) -> Q | None:
     return Q(*parts, join_type=Q.OR) if parts else _nothing()
 
 
+RowT = TypeVar("RowT", bound=Model)
+
+
+def through_centre(
+    model: type[RowT],
+    authz: Authorizer,
+    *,
+    field: str = "centre_id",
+    resource: Resource = Resource.CENTRE,
+    action: Action = Action.READ,
+) -> QuerySet[RowT]:
+    """Rows of ``model`` whose centre (``field``) the caller may take ``action`` of ``resource``
+    on — READ by default. Every table a centre owns (members, events, reviews, agreements,
+    inspections, reports, assessments, IP assets, ledgers…) is scoped by this one line."""
+    flt = _centre_filter(authz.access(resource, action), authz.user_id)
+    if flt is None:
+        return model.all()
+    return model.filter(**{f"{field}__in": Subquery(Centre.filter(flt).values("id"))})
+
+
 def visible_centres(authz: Authorizer, action: Action = Action.READ) -> QuerySet[Centre]:
-    flt = _centre_filter(authz.access(Resource.CENTRE, action), authz.user_id)
-    return Centre.all() if flt is None else Centre.filter(flt)
+    """Centres the caller may take ``action`` on as a centre (READ: R-ACC-1…4)."""
+    return centres_for(authz, Resource.CENTRE, action)
 
 
 def visible_documents(authz: Authorizer, action: Action = Action.READ) -> QuerySet[Document]:
     """Documents follow their owning record: READ as the centre is read, ATTACH as it is edited."""
-    flt = _centre_filter(authz.access(Resource.CENTRE, action), authz.user_id)
-    if flt is None:
+    if authz.access(Resource.CENTRE, action).everywhere:
         return Document.all()
-    return Document.filter(
-        owner_type=OwnerType.CENTRE, owner_id__in=Subquery(Centre.filter(flt).values("id"))
+    return through_centre(Document, authz, field="owner_id", action=action).filter(
+        owner_type=OwnerType.CENTRE
     )
 
 
 def visible_document_versions(authz: Authorizer) -> QuerySet[DocumentVersion]:
-    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
-    if flt is None:
+    if authz.access(Resource.CENTRE, Action.READ).everywhere:
         return DocumentVersion.all()
     return DocumentVersion.filter(document_id__in=Subquery(visible_documents(authz).values("id")))
 
@@ -97,19 +117,13 @@ def visible_calls(authz: Authorizer) -> QuerySet[Call]:
 
 
 def visible_status_events(authz: Authorizer) -> QuerySet[CentreStatusEvent]:
-    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
-    if flt is None:
-        return CentreStatusEvent.all()
-    return CentreStatusEvent.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))
+    return through_centre(CentreStatusEvent, authz)
 
 
 def visible_reviews(authz: Authorizer) -> QuerySet[Review]:
     """Reviews of the centres the caller reads; what of a review each role sees is decided in
     the review's fields (blind scoring), not here."""
-    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
-    if flt is None:
-        return Review.all()
-    return Review.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))
+    return through_centre(Review, authz)
 
 
 def own_assignments(authz: Authorizer) -> QuerySet[ReviewAssignment]:
@@ -162,10 +176,7 @@ def all_scores(authz: Authorizer) -> QuerySet[Score]:
 
 
 def visible_cultivation(authz: Authorizer) -> QuerySet[TaskAgreement]:
-    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
-    if flt is None:
-        return TaskAgreement.all()
-    return TaskAgreement.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))
+    return through_centre(TaskAgreement, authz)
 
 
 def visible_indicators(authz: Authorizer) -> QuerySet[Indicator]:
@@ -179,18 +190,12 @@ def visible_progress(authz: Authorizer) -> QuerySet[IndicatorProgress]:
 
 
 def visible_inspections(authz: Authorizer) -> QuerySet[Inspection]:
-    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
-    if flt is None:
-        return Inspection.all()
-    return Inspection.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))
+    return through_centre(Inspection, authz)
 
 
 def visible_alliance_members(authz: Authorizer) -> QuerySet[AllianceMember]:
     """Members of the centres the caller can read."""
-    flt = _centre_filter(authz.access(Resource.CENTRE, Action.READ), authz.user_id)
-    if flt is None:
-        return AllianceMember.all()
-    return AllianceMember.filter(centre_id__in=Subquery(Centre.filter(flt).values("id")))
+    return through_centre(AllianceMember, authz)
 
 
 def visible_organisations(authz: Authorizer) -> QuerySet[Organisation]:

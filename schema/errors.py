@@ -8,12 +8,23 @@ of every result, parse and validation errors included (an extension does not see
 from __future__ import annotations
 
 import logging
+import re
 from enum import StrEnum
-from typing import Any
 
 from graphql import GraphQLError
 
 from policies.enforcer import Forbidden
+from services.errors import (
+    BadInput,
+    Conflict,
+    DomainError,
+    InvalidMove,
+    NotAllowed,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+    Unavailable,
+)
 
 log = logging.getLogger("mic.errors")
 
@@ -30,54 +41,65 @@ class Code(StrEnum):
     INTERNAL = "INTERNAL"
 
 
-class MicError(Exception):
-    code: Code = Code.INTERNAL
+# The one map from domain exceptions to GraphQL codes (HTTP statuses: api/document_routes.py).
+CODES: dict[type[DomainError], Code] = {
+    Unauthenticated: Code.UNAUTHENTICATED,
+    NotAllowed: Code.FORBIDDEN,
+    NotFound: Code.NOT_FOUND,
+    BadInput: Code.BAD_USER_INPUT,
+    Conflict: Code.CONFLICT,
+    InvalidMove: Code.INVALID_TRANSITION,
+    RateLimited: Code.RATE_LIMITED,
+    Unavailable: Code.UNAVAILABLE,
+}
 
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
+__all__ = [
+    "CODES",
+    "BadInput",
+    "Code",
+    "Conflict",
+    "DomainError",
+    "InvalidMove",
+    "MicError",
+    "NotAllowed",
+    "NotFound",
+    "RateLimited",
+    "Unauthenticated",
+    "Unavailable",
+    "code_of",
+    "rule_reference",
+    "shape_error",
+]
 
-
-class Unauthenticated(MicError):
-    code = Code.UNAUTHENTICATED
-
-
-class NotAllowed(MicError):
-    code = Code.FORBIDDEN
-
-
-class NotFound(MicError):
-    code = Code.NOT_FOUND
-
-    def __init__(self, what: str = "object") -> None:
-        super().__init__(f"{what} not found")
-
-
-class BadInput(MicError):
-    code = Code.BAD_USER_INPUT
-
-
-class Conflict(MicError):
-    code = Code.CONFLICT
-
-
-class InvalidMove(MicError):
-    code = Code.INVALID_TRANSITION
+_RULE = re.compile(r"\bR-[A-Z]+-\d+\b")
 
 
-class RateLimited(MicError):
-    code = Code.RATE_LIMITED
+def rule_reference(message: str) -> dict[str, str]:
+    """``{"rule": "R-REV-4", "docs": "docs/rules.md#r-rev-4"}`` for a message naming a rule:
+    the client is pointed at the repository's own statement of it; ``{}`` otherwise."""
+    found = _RULE.search(message)
+    if found is None:
+        return {}
+    rule = found.group(0)
+    return {"rule": rule, "docs": f"docs/rules.md#{rule.lower()}"}
 
 
-class Unavailable(MicError):
-    code = Code.UNAVAILABLE
+# Kept under the old name for the resolvers' ``except`` clauses and imports.
+MicError = DomainError
+
+
+def code_of(error: DomainError) -> Code:
+    """The stable code of a domain exception (its nearest mapped class; INTERNAL if none)."""
+    for cls in type(error).__mro__:
+        if cls in CODES:
+            return CODES[cls]
+    return Code.INTERNAL
 
 
 def is_expected(error: GraphQLError) -> bool:
     """Parse and validation errors and the refusals we raise on purpose."""
     original = error.original_error
-    return original is None or isinstance(original, MicError | Forbidden)
+    return original is None or isinstance(original, DomainError | Forbidden)
 
 
 def shape_error(
@@ -100,14 +122,18 @@ def shape_error(
         original = NotAllowed(str(original))
     if unavailable and isinstance(original, unavailable):
         original = Unavailable("the service is busy; try again shortly")
-    if isinstance(original, MicError):
+    if isinstance(original, DomainError):
         return GraphQLError(
             original.message,
             error.nodes,
             error.source,
             error.positions,
             error.path,
-            extensions={"code": str(original.code), **original.details},
+            extensions={
+                "code": str(code_of(original)),
+                **rule_reference(original.message),
+                **original.details,
+            },
         )
     log.error("unhandled error in resolver (request %s)", request_id, exc_info=original)
     return GraphQLError(

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import httpx
 
-from api.passwords import hash_password
+from services.passwords import hash_password
 from api.settings import Settings
 from api.tokens import issue_token
 from models.accounts import RoleBinding, RoleName, User

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from api.deadlines import SYSTEM_ACTOR, expire_cultivation
+from services.deadlines import SYSTEM_ACTOR, expire_cultivation
 from api.settings import Settings
 from models.audit import AuditEntry, verify_chain
 from models.base import programme_today

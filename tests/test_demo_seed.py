@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from api.demo import ensure_admin, seed_demo
+from demo import seed_demo
 from models.accounts import RoleBinding, RoleName, User
 from models.audit import AuditEntry, verify_chain
 from models.calls import Call
@@ -13,6 +13,7 @@ from models.credit_code import normalise_credit_code
 from models.cultivation import TaskAgreement
 from models.reference import City, Organisation, OrganisationKind
 from models.reviews import Review, ReviewStatus
+from services.accounts import ensure_admin
 from tests.helpers import Api
 
 DEMO_PASSWORD = "Demo-Password-2026!"

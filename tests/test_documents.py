@@ -23,9 +23,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api import documents as service
+from services import documents as service
 from api.app import create_app
-from api.blobstore import BlobStore, open_blob_store
+from services.blobstore import BlobStore, open_blob_store
 from api.settings import Settings
 from models.accounts import RoleName, User
 from models.audit import AuditEntry

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from api.uploads import UploadRefused, receive
+from services.uploads import UploadRefused, receive
 from models.sniffing import DOCX, OFD, PPTX, XLSX
 
 

@@ -11,6 +11,7 @@ import strawberry
 from models import centres as m
 from schema.accounts.types import Role
 from schema.centres.status import CentreStatus
+from schema.convert import convert
 
 
 @strawberry.enum(description="A step of the lifecycle (RULES.md, Lifecycle) / 流程操作")
@@ -59,13 +60,8 @@ class StatusEvent:
 
     @classmethod
     def of(cls, row: m.CentreStatusEvent) -> StatusEvent:
-        return cls(
-            from_status=CentreStatus(row.from_status.value) if row.from_status else None,
-            to_status=CentreStatus(row.to_status.value),
-            role=Role(row.role) if row.role else None,
-            comment=row.comment,
-            at=row.created_at,
-        )
+        """The event as GraphQL; `at` is the row's creation time, a blank role is null."""
+        return convert(cls, row, at=row.created_at)
 
 
 @strawberry.type(

@@ -26,13 +26,17 @@ from models.reviews import (
 )
 from policies import scopes
 from policies.vocabulary import Action, Resource
-from schema.applications.guard import centre_for, locked
+from services.access import centre_for
 from schema.context import Info
 from schema.errors import BadInput, Conflict, InvalidMove, NotFound
 from schema.guard import require
 from schema.ids import parse_id
 from schema.reviews import checks
 from schema.reviews.types import Review as ReviewType
+
+async def locked(centre: Centre) -> Centre:
+    return await Centre.filter(id=centre.id).select_for_update().get()
+
 
 REVIEWABLE = frozenset({CentreStatus.FORMAL_REVIEW_PASSED, CentreStatus.EXPERT_REVIEW})
 

@@ -9,13 +9,23 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Protocol
 
 import obstore
 from obstore.store import LocalStore, ObjectStore, S3Store
 
-from api.settings import Settings
-
 CHUNK = 256 * 1024
+
+
+class StorageSettings(Protocol):
+    """The storage part of the service's settings (MIC_STORAGE_*)."""
+
+    storage_url: str
+    storage_s3_region: str
+    storage_s3_endpoint: str | None
+    storage_s3_access_key_id: str | None
+    storage_s3_secret_access_key: str | None
+    storage_s3_allow_http: bool
 
 
 class BlobStore:
@@ -43,7 +53,8 @@ class BlobStore:
             yield bytes(chunk)
 
 
-def open_blob_store(settings: Settings) -> BlobStore:
+def open_blob_store(settings: StorageSettings) -> BlobStore:
+    """The store MIC_STORAGE_URL names (``file:PATH`` or ``s3://BUCKET``); ValueError otherwise."""
     url = settings.storage_url
     if url.startswith("file:"):
         root = Path(url.removeprefix("file:").removeprefix("//")).resolve()

@@ -12,8 +12,15 @@ import re
 import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from uuid import UUID
 
-from api.blobstore import BlobStore
+from models.audit import Outcome
+from models.centres import Centre
+from policies import scopes
+from policies.vocabulary import Action, Resource
+from services.actor import Actor
+from services.blobstore import BlobStore
+from services.errors import NotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +100,42 @@ async def stream_pack(
         pack.writestr("manifest.json", manifest_json)
         pack.writestr("SHA256SUMS", sums)
     yield sink.take()
+
+
+async def evidence_pack(actor: Actor, centre_id: UUID) -> tuple[Centre, list[PackEntry]]:
+    """The centre and its current documents as pack entries, sorted by kind and title
+    (provincial staff: document export). Audited; NotAllowed / NotFound otherwise."""
+    authz = await actor.require(Resource.DOCUMENT, Action.EXPORT)
+    centre = await scopes.visible_centres(authz).get_or_none(id=centre_id)
+    if centre is None:
+        raise NotFound("centre")
+    docs = await scopes.visible_documents(authz).filter(owner_id=centre.id, current_version__gt=0)
+    current = {d.id: d.current_version for d in docs}
+    versions = {
+        v.document_id: v
+        for v in await scopes.visible_document_versions(authz).filter(document_id__in=list(current))
+        if v.version == current[v.document_id]
+    }
+    entries = [
+        PackEntry(
+            path=entry_path(i, str(d.kind), versions[d.id].file_name),
+            title=d.title,
+            kind=str(d.kind),
+            version=d.current_version,
+            file_name=versions[d.id].file_name,
+            size=versions[d.id].size,
+            sha256=versions[d.id].sha256,
+            storage_key=versions[d.id].storage_key,
+        )
+        for i, d in enumerate(sorted(docs, key=lambda d: (str(d.kind), d.title)), start=1)
+    ]
+    await actor.audit(
+        "document.evidence_pack",
+        Outcome.SUCCESS,
+        resource=Resource.DOCUMENT,
+        decision=Action.EXPORT,
+        object_type="centre",
+        object_id=str(centre.id),
+        after={"documents": len(entries)},
+    )
+    return centre, entries

@@ -21,8 +21,6 @@ from uuid import UUID, uuid4
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from api.blobstore import BlobStore
-from api.uploads import Received, receive
 from models.audit import Outcome
 from models.base import utcnow
 from models.centres import Centre
@@ -34,13 +32,14 @@ from models.documents import (
     PendingBlob,
     storage_key,
 )
-from models.lifecycle import EDITABLE, LIVE
+from models.lifecycle import frozen_under_review
 from policies import scopes
 from policies.enforcer import Access
 from policies.vocabulary import Action, Resource
-from schema.context import Context
-from schema.errors import BadInput, InvalidMove, NotAllowed, NotFound
-from schema.guard import require
+from services.actor import Actor
+from services.blobstore import BlobStore
+from services.errors import BadInput, InvalidMove, NotAllowed, NotFound
+from services.uploads import Received, receive
 
 # Weak values: a key's lock lives while an upload holds it, so the map does not grow per hash.
 _local_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -93,13 +92,10 @@ def clean_file_name(name: str) -> str:
     return base
 
 
-# The lead attaches while drafting or returned, and once listed; the materials under review stay
-# the ones submitted. Provincial staff attach at any stage (inspection records, task agreements).
-LEAD_ATTACHES = EDITABLE | LIVE
-
-
 def _check_stage(access: Access, centre: Centre) -> None:
-    if not access.everywhere and centre.status not in LEAD_ATTACHES:
+    # Provincial staff attach at any stage (inspection records, task agreements); the lead's
+    # materials under review stay the ones submitted.
+    if not access.everywhere and frozen_under_review(centre.status):
         raise InvalidMove(
             f"the centre is {centre.status}: its materials change only while the application is"
             " a draft or returned, or once the centre is listed",
@@ -107,29 +103,29 @@ def _check_stage(access: Access, centre: Centre) -> None:
         )
 
 
-async def _attachable_centre(ctx: Context, centre_id: UUID) -> Centre:
-    authz = await require(ctx, Resource.CENTRE, Action.ATTACH)
+async def _attachable_centre(actor: Actor, centre_id: UUID) -> Centre:
+    authz = await actor.require(Resource.CENTRE, Action.ATTACH)
     centre = await scopes.visible_centres(authz, Action.ATTACH).get_or_none(id=centre_id)
     if centre is not None:
         _check_stage(authz.access(Resource.CENTRE, Action.ATTACH), centre)
         return centre
     if await scopes.visible_centres(authz).filter(id=centre_id).exists():
-        await ctx.audit(
+        await actor.audit(
             "document.upload", Outcome.DENIED, object_type="centre", object_id=str(centre_id)
         )
         raise NotAllowed("only those who may edit this record may attach documents to it")
     raise NotFound("centre")
 
 
-async def _attachable_document(ctx: Context, document_id: UUID) -> Document:
-    authz = await require(ctx, Resource.CENTRE, Action.ATTACH)
+async def _attachable_document(actor: Actor, document_id: UUID) -> Document:
+    authz = await actor.require(Resource.CENTRE, Action.ATTACH)
     document = await scopes.visible_documents(authz, Action.ATTACH).get_or_none(id=document_id)
     if document is not None:
         owner = await scopes.visible_centres(authz, Action.ATTACH).get(id=document.owner_id)
         _check_stage(authz.access(Resource.CENTRE, Action.ATTACH), owner)
         return document
     if await scopes.visible_documents(authz).filter(id=document_id).exists():
-        await ctx.audit(
+        await actor.audit(
             "document.upload", Outcome.DENIED, object_type="document", object_id=str(document_id)
         )
         raise NotAllowed("only those who may edit this record may add versions")
@@ -169,7 +165,7 @@ def _sweep_spooled(tmp_dir: Path, older_than: timedelta) -> None:
 
 
 async def _commit_version(
-    ctx: Context,
+    actor: Actor,
     store: BlobStore,
     *,
     received: Received,
@@ -179,7 +175,7 @@ async def _commit_version(
     document: Document | None,
     new: tuple[UUID, DocumentKind, str] | None,
 ) -> tuple[Document, DocumentVersion]:
-    user = (await ctx.caller()).user
+    user = (await actor.caller()).user
     async with _local_lock(key), in_transaction() as conn:
         await _lock_key(conn, key)
         if not await store.exists(key):  # a concurrent discard removed the same bytes: put again
@@ -213,7 +209,7 @@ async def _commit_version(
         document.current_version = version.version
         await document.save(update_fields=["current_version", "updated_at"], using_db=conn)
         await PendingBlob.filter(id=pending_id).using_db(conn).delete()
-        await ctx.audit(
+        await actor.audit(
             "document.upload",
             Outcome.SUCCESS,
             connection=conn,
@@ -232,7 +228,7 @@ async def _commit_version(
 
 
 async def attach(
-    ctx: Context,
+    actor: Actor,
     store: BlobStore,
     limits: UploadLimits,
     chunks: AsyncIterator[bytes],
@@ -248,18 +244,18 @@ async def attach(
     document: Document | None = None
     new: tuple[UUID, DocumentKind, str] | None = None
     if document_id is not None:
-        document = await _attachable_document(ctx, document_id)
+        document = await _attachable_document(actor, document_id)
     else:
         if centre_id is None or kind is None or title is None:
             raise BadInput("a new document needs centreId, kind and title")
-        new = ((await _attachable_centre(ctx, centre_id)).id, kind, _clean_title(title))
+        new = ((await _attachable_centre(actor, centre_id)).id, kind, _clean_title(title))
     received = await receive(chunks, limits.max_bytes, limits.tmp_dir)
     key = storage_key(received.sha256)
     pending = await PendingBlob.create(id=uuid4(), storage_key=key)
     try:
         await store.put_file(key, received.path)
         return await _commit_version(
-            ctx,
+            actor,
             store,
             received=received,
             pending_id=pending.id,
@@ -275,28 +271,28 @@ async def attach(
         await asyncio.to_thread(received.path.unlink, missing_ok=True)
 
 
-async def _denied_download(ctx: Context, object_type: str, object_id: UUID) -> None:
+async def _denied_download(actor: Actor, object_type: str, object_id: UUID) -> None:
     # Absent and outside scope look alike to the caller (404) but not to the audit log.
-    await ctx.audit(
+    await actor.audit(
         "document.download", Outcome.DENIED, object_type=object_type, object_id=str(object_id)
     )
 
 
-async def readable_version(ctx: Context, version_id: UUID) -> tuple[Document, DocumentVersion]:
-    authz = await ctx.authz()
+async def readable_version(actor: Actor, version_id: UUID) -> tuple[Document, DocumentVersion]:
+    authz = await actor.authz()
     version = await scopes.visible_document_versions(authz).get_or_none(id=version_id)
     if version is None:
-        await _denied_download(ctx, "document_version", version_id)
+        await _denied_download(actor, "document_version", version_id)
         raise NotFound("document")
     document = await scopes.visible_documents(authz).get(id=version.document_id)
     return document, version
 
 
-async def readable_current(ctx: Context, document_id: UUID) -> tuple[Document, DocumentVersion]:
-    authz = await ctx.authz()
+async def readable_current(actor: Actor, document_id: UUID) -> tuple[Document, DocumentVersion]:
+    authz = await actor.authz()
     document = await scopes.visible_documents(authz).get_or_none(id=document_id)
     if document is None or document.current_version == 0:
-        await _denied_download(ctx, "document", document_id)
+        await _denied_download(actor, "document", document_id)
         raise NotFound("document")
     version = await scopes.visible_document_versions(authz).get(
         document_id=document.id, version=document.current_version
@@ -305,4 +301,17 @@ async def readable_current(ctx: Context, document_id: UUID) -> tuple[Document, D
 
 
 def version_json(version: DocumentVersion) -> dict[str, object]:
+    """A version as the routes and the audit log show it: id, version, fileName, mediaType,
+    size (bytes), sha256."""
     return _version_json(version)
+
+
+async def record_download(actor: Actor, version: DocumentVersion) -> None:
+    """Every download is audited (R-ACC-6), with the hash of the bytes handed out."""
+    await actor.audit(
+        "document.download",
+        Outcome.SUCCESS,
+        object_type="document_version",
+        object_id=str(version.id),
+        after={"sha256": version.sha256},
+    )

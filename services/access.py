@@ -1,0 +1,46 @@
+"""Loading the record an operation acts on: in the caller's scope, decided once per request.
+
+A record the caller can read but not change is NotAllowed (the denial audited); one they cannot
+read at all is NotFound, exactly like a missing id (R-ACC-5).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from models.audit import Outcome
+from models.centres import Centre
+from policies import scopes
+from policies.enforcer import Authorizer
+from policies.vocabulary import Action, Resource
+from services.actor import Actor
+from services.errors import NotAllowed, NotFound
+
+
+def parse_id(value: object, what: str) -> UUID:
+    """An opaque id as a UUID; a malformed one reads like an absent one (NotFound)."""
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise NotFound(what) from None
+
+
+async def centre_for(
+    actor: Actor, centre_id: UUID, resource: Resource, action: Action
+) -> tuple[Authorizer, Centre]:
+    """The centre, if the caller may take ``action`` of ``resource`` on it.
+
+    Call it before the write transaction (a denial is audited in its own transaction), then
+    re-read the row under a lock inside it (``changes.changing`` or ``lock``)."""
+    authz = await actor.require(resource, action)
+    centre = await scopes.centres_for(authz, resource, action).get_or_none(id=centre_id)
+    if centre is not None:
+        return authz, centre
+    if await scopes.visible_centres(authz).filter(id=centre_id).exists():
+        await actor.audit(
+            f"{resource}.{action}", Outcome.DENIED, object_type="centre", object_id=str(centre_id)
+        )
+        raise NotAllowed(f"your roles do not allow {action} on this centre")
+    raise NotFound("centre")
