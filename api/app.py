@@ -53,7 +53,10 @@ class MicGraphQL(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         if result.errors:
             request_id = request.scope.get("state", {}).get("request_id", "-")
-            result.errors = [shape_error(e, request_id, (PoolTimeout,)) for e in result.errors]
+            result.errors = [
+                shape_error(e, request_id, (PoolTimeout,), production=self.settings.production)
+                for e in result.errors
+            ]
         return await super().process_result(request, result)
 
     def encode_json(self, response_data: object) -> str:

@@ -42,6 +42,7 @@ from services.errors import (
     Unavailable,
 )
 from services.evidence import evidence_pack, stream_pack
+from services.text import control_characters
 from services.uploads import UploadRefused
 
 # The one map from domain exceptions to HTTP statuses (GraphQL codes: schema/errors.py).
@@ -71,6 +72,15 @@ def status_of(error: DomainError) -> int:
         if cls in STATUS:
             return STATUS[cls]
     return 500
+
+
+def _refuse_control_characters(request: Request) -> None:
+    """Query and path parameters (titles, file names, ids) are text: no control characters."""
+    values = [v for _, v in request.query_params.multi_items()]
+    values += [str(v) for v in request.path_params.values()]
+    values.append(request.headers.get("x-file-name", ""))
+    if any(control_characters(v) for v in values):
+        raise BadInput("a parameter holds control characters")
 
 
 def _uuid(value: str | None, what: str) -> UUID:
@@ -121,6 +131,7 @@ class DocumentRoutes:
         async def endpoint(request: Request) -> Response:
             ctx = build_context(request, self.security)
             try:
+                _refuse_control_characters(request)
                 return await handler(request, ctx)
             except DomainError as exc:
                 return _error(

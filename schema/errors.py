@@ -96,22 +96,49 @@ def code_of(error: DomainError) -> Code:
     return Code.INTERNAL
 
 
+# What a scalar's parser raises on a bad variable value (a date that does not exist, a decimal
+# that is not a number, an unknown enum value, an ID given a boolean).
+_COERCION = (GraphQLError, ValueError, TypeError, ArithmeticError)
+
+
+def is_bad_variable(error: GraphQLError) -> bool:
+    """A variable value the schema could not coerce: raised before execution (no path), by a
+    scalar's parser. The client's input is at fault, never the server."""
+    return error.path is None and isinstance(error.original_error, _COERCION)
+
+
 def is_expected(error: GraphQLError) -> bool:
-    """Parse and validation errors and the refusals we raise on purpose."""
+    """Parse, validation and coercion errors and the refusals we raise on purpose."""
     original = error.original_error
-    return original is None or isinstance(original, DomainError | Forbidden)
+    return (
+        original is None or isinstance(original, DomainError | Forbidden) or is_bad_variable(error)
+    )
+
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?", re.DOTALL)
+
+
+def without_suggestions(message: str) -> str:
+    """A message without graphql-core's "Did you mean …?" hints, which name fields, types, enum
+    values and input fields of the schema (production hides the schema)."""
+    return _SUGGESTION.sub("", message)
 
 
 def shape_error(
-    error: GraphQLError, request_id: str, unavailable: tuple[type[BaseException], ...] = ()
+    error: GraphQLError,
+    request_id: str,
+    unavailable: tuple[type[BaseException], ...] = (),
+    *,
+    production: bool = False,
 ) -> GraphQLError:
-    """Give an error its stable code; mask anything we did not raise on purpose."""
+    """Give an error its stable code; mask anything we did not raise on purpose; in production,
+    name nothing of the schema the client did not write."""
     original = error.original_error
-    if original is None:
-        # Parse, validation and limit errors: the client's query is at fault.
+    if original is None or is_bad_variable(error):
+        # Parse, validation, limit and variable errors: the client's query is at fault.
         code = (error.extensions or {}).get("code", Code.BAD_USER_INPUT)
         return GraphQLError(
-            error.message,
+            without_suggestions(error.message) if production else error.message,
             error.nodes,
             error.source,
             error.positions,

@@ -16,13 +16,14 @@ from graphql import (
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+
+from schema.hygiene import NoControlCharactersRule
+from schema.shape import shape_rule
 
 
 def _counting_rule(node_type: type, limit: int, what: str) -> type[ASTValidationRule]:
@@ -53,6 +54,8 @@ def build_extensions(
     max_fields: int,
 ) -> Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     rules = [
+        shape_rule(max_depth, max_aliases),
+        NoControlCharactersRule,
         _counting_rule(DirectiveNode, max_directives, "directives"),
         _counting_rule(FieldNode, max_fields, "fields"),
     ]
@@ -60,8 +63,6 @@ def build_extensions(
         ParserCache,
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         lambda: AddValidationRules(rules),
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         ValidationCache,
     ]
     if production:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
@@ -20,6 +22,7 @@ from schema.calls.operations import CallMutations, CallQueries
 from schema.centres.queries import CentreQueries
 from schema.cultivation.operations import CultivationMutations, CultivationQueries
 from schema.errors import is_expected, log
+from schema.hygiene import refused_variables
 from schema.reference.mutations import ReferenceMutations
 from schema.reference.queries import ReferenceQueries
 from schema.reviews.mutations import ReviewMutations
@@ -52,6 +55,32 @@ Mutation = merge_types(
 
 
 class MicSchema(strawberry.Schema):
+    async def execute(  # noqa: PLR0917 - strawberry's own signature
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        # Control characters in variables are refused before parsing (schema/hygiene.py).
+        refused = refused_variables(variable_values) or refused_variables(
+            {"operationName": operation_name}
+        )
+        if refused is not None:
+            return ExecutionResult(data=None, errors=[refused])
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from models.base import programme_today
 from services.errors import BadInput
+from services.text import control_characters, trimmed, visible_length
 
 MONEY_CAP = Decimal("1000000000000.00")
 CENT = Decimal("0.01")
@@ -24,9 +25,14 @@ def money(value: Decimal, field: str) -> Decimal:
 
 
 def text(value: str, field: str, limit: int, *, required: bool = True) -> str:
-    """``value`` trimmed, at most ``limit`` characters; BadInput if required and empty."""
-    value = value.strip()
-    if required and not value:
+    """``value`` trimmed of spaces and invisible characters, at most ``limit`` characters.
+
+    BadInput if required and nothing visible is left (a lone zero-width space or BOM is no
+    name), or if it holds control characters."""
+    if control_characters(value):
+        raise BadInput(f"{field} holds control characters", field=field)
+    value = trimmed(value)
+    if required and not visible_length(value):
         raise BadInput(f"{field} is required", field=field)
     if len(value) > limit:
         raise BadInput(f"{field} has at most {limit} characters", field=field)

@@ -1,0 +1,67 @@
+"""Text as people type it: control characters refused, invisible characters not counted,
+keys compared in one normal form.
+
+Uses the standard library's Unicode database (``unicodedata``, the Unicode Character Database
+of the running Python): categories decide what is a control (Cc), a lone surrogate (Cs) or an
+invisible format character (Cf: zero-width space, BOM, bidi marks), and NFKC folds full-width
+and compatibility forms.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+# Line breaks and tabs belong in long text (a plan, findings, a comment); every other C0/C1
+# control, and lone surrogates (which no database encoding accepts), are refused.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def control_characters(value: str) -> list[str]:
+    """The refused control characters in ``value`` as ``U+XXXX`` (empty when clean)."""
+    return [
+        f"U+{ord(ch):04X}"
+        for ch in value
+        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs")
+    ]
+
+
+def strings_in(value: object) -> Iterator[str]:
+    """Every string inside a JSON value (keys included), depth first."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Zl", "Zp")
+
+
+def visible_length(value: str) -> int:
+    """How many characters of ``value`` a reader sees (format characters and spaces not)."""
+    return sum(1 for ch in value if not _invisible(ch))
+
+
+def trimmed(value: str) -> str:
+    """``value`` without invisible characters (spaces, zero-width, BOM) at either end."""
+    start, end = 0, len(value)
+    while start < end and _invisible(value[start]):
+        start += 1
+    while end > start and _invisible(value[end - 1]):
+        end -= 1
+    return value[start:end]
+
+
+def normal_key(value: str) -> str:
+    """The form in which keys that must be unique are compared (short names, usernames):
+    NFKC (full-width → ASCII, compatibility forms folded), invisible characters removed,
+    case-folded."""
+    folded = unicodedata.normalize("NFKC", value)
+    return "".join(ch for ch in folded if not _invisible(ch)).casefold()

@@ -1,0 +1,300 @@
+"""Hostile input, by kind (issue 9): each kind with the input that found it and two more.
+
+Nothing a client sends may produce INTERNAL or a traceback; the limits are computed in time
+linear in the document; control characters are refused at the edge; production names nothing
+of the schema the client did not write; refusals of uploads agree with the README.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from api.settings import Settings
+from models.accounts import RoleName, User
+from models.reference import Organisation
+from tests.helpers import Api, World, error_codes
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _doubling(fragments: int, leaf: str = "__typename") -> str:
+    """F0 spreads F1 twice, F1 spreads F2 twice, …: 2^n paths in n fragments."""
+    body = [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(fragments)]
+    body.append(f"fragment F{fragments} on Query {{ {leaf} }}")
+    return "query { ...F0 } " + " ".join(body)
+
+
+@pytest.fixture
+async def admin(world: World) -> User:
+    return await world.user(RoleName.PROVINCIAL_ADMIN)
+
+
+async def _client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(settings, manage_db=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://mic.test") as http:
+        yield http
+
+
+@pytest.fixture
+async def production(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async for http in _client(settings.model_copy(update={"env": "production"})):
+        yield http
+
+
+# --- kind 1: validation cost by fragments --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        _doubling(30),  # the given input, at 30 fragments (an hour before the fix)
+        _doubling(40, "me { username }"),  # doubling over a field with a selection
+        "query { ...A } fragment A on Query { ...B ...B ...B } fragment B on Query { ...C ...C"
+        " ...C } fragment C on Query { ...D ...D ...D } "
+        + " ".join(
+            f"fragment {chr(68 + i)} on Query {{ ...{chr(69 + i)} ...{chr(69 + i)} }}"
+            for i in range(18)
+        )
+        + " fragment V on Query { __typename }",  # tripling, then doubling, 22 fragments
+    ],
+)
+async def test_hostile_fragments_are_measured_once_each(api: Api, document: str) -> None:
+    # given a document whose fragments spread each other several times over, without a token
+    # when it is sent
+    response = await api.raw(document)
+    # then the service answers at once (linear validation), with a client error or the data
+    assert response.status_code == 200
+    assert "INTERNAL" not in error_codes(response.json())
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "query { ...Nope }",  # the given input: an undefined fragment
+        "query { ...A } fragment A on Query { ...A }",  # a fragment spreading itself
+        "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }",  # a cycle
+    ],
+)
+async def test_hostile_bad_fragments_are_client_errors(api: Api, document: str) -> None:
+    body = (await api.raw(document)).json()
+    assert error_codes(body) and set(error_codes(body)) == {"BAD_USER_INPUT"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ ...A } fragment A on Query { centres { ...B } } fragment B on CentreConnection"
+        " { edges { node { city { code } } } }",
+        "{ centres { ...B } } fragment B on CentreConnection { edges { ...C } }"
+        " fragment C on CentreEdge { node { city { code } } }",
+        "{ ... on Query { centres { edges { ... on CentreEdge { node { city { code } } } } } } }",
+    ],
+)
+async def test_hostile_depth_through_fragments_is_still_limited(
+    world: World, admin: User, settings: Settings, query: str
+) -> None:
+    # given a depth limit of 3 and 4 nested fields hidden behind fragments
+    async for http in _client(settings.model_copy(update={"max_query_depth": 3})):
+        response = await http.post(
+            "/graphql",
+            json={"query": query},
+            headers={"authorization": f"Bearer {world.token(admin)}"},
+        )
+        # then the fragments do not hide the depth
+        body = response.json()
+        assert error_codes(body) == ["BAD_USER_INPUT"], body
+        assert "depth" in body["errors"][0]["message"]
+
+
+# --- kind 2: bad variable values -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("query($f: Int) { centres(first: $f) { totalCount } }", {"f": "x"}),  # the given input
+        (
+            'mutation($d: Date!) { recordInspection(centreId: "x", kind: SPECIAL_INSPECTION,'
+            ' heldOn: $d, findings: "f") { id } }',
+            {"d": "2026-02-30"},
+        ),
+        (
+            'mutation($v: Decimal!) { reportIndicatorProgress(indicatorId: "x", value: $v)'
+            " { id } }",
+            {"v": "abc"},
+        ),
+        (
+            "query($s: CentreStatus) { centres(filter: {status: $s}) { totalCount } }",
+            {"s": "NOPE"},
+        ),
+        ("query($id: ID!) { centre(id: $id) { id } }", {"id": True}),
+    ],
+)
+async def test_hostile_bad_variables_are_bad_user_input_without_traceback(
+    api: Api,
+    world: World,
+    admin: User,
+    query: str,
+    variables: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # given a variable the schema cannot coerce
+    with caplog.at_level(logging.ERROR, logger="mic.errors"):
+        body = await api.gql(query, variables, token=world.token(admin))
+    # then it is the client's error, with the coercion message, and nothing is logged as a fault
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    assert "$" in body["errors"][0]["message"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# --- kind 3: control characters ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "signed_in"),
+    [
+        ('{ centres(filter: {search: "\\u0000"}) { totalCount } }', None, True),  # given
+        ('mutation { login(username: "admin\\u0000", password: "x") { token } }', None, False),
+        (
+            'mutation($u: String!) { login(username: $u, password: "x") { token } }',
+            {"u": "admin\u0007"},
+            False,
+        ),
+        (
+            "query($s: String) { centres(filter: {search: $s}) { totalCount } }",
+            {"s": "汽车\u001b[31m"},
+            True,
+        ),
+        (
+            "query($s: String) { centres(filter: {search: $s}) { totalCount } }",
+            {"s": "\ud800"},
+            True,
+        ),  # a lone surrogate
+    ],
+)
+async def test_hostile_control_characters_are_refused_at_the_edge(
+    api: Api,
+    world: World,
+    admin: User,
+    query: str,
+    variables: dict[str, Any] | None,
+    signed_in: bool,
+) -> None:
+    headers = {"content-type": "application/json"}
+    if signed_in:
+        headers["authorization"] = f"Bearer {world.token(admin)}"
+    # sent as ASCII JSON: escapes such as \ud800 reach the server as the client wrote them
+    payload = json.dumps({"query": query, "variables": variables or {}}, ensure_ascii=True)
+    response = await api.client.post("/graphql", content=payload, headers=headers)
+    body = response.json()
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    assert "control characters" in body["errors"][0]["message"]
+
+
+async def test_hostile_line_breaks_and_tabs_stay_allowed(
+    api: Api, world: World, admin: User
+) -> None:
+    body = await api.gql(
+        "query($s: String) { centres(filter: {search: $s}) { totalCount } }",
+        {"s": "汽车\n\t制造"},
+        token=world.token(admin),
+    )
+    assert not body.get("errors"), body
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "other", "title": "方案\u0000", "fileName": "a.pdf"},
+        {"kind": "other", "title": "方案", "fileName": "a\u0001.pdf"},
+        {"kind": "other\u007f", "title": "方案", "fileName": "a.pdf"},
+    ],
+)
+async def test_hostile_control_characters_in_document_parameters_are_refused(
+    client: httpx.AsyncClient, world: World, params: dict[str, str]
+) -> None:
+    lead_org = await world.organisation()
+    lead = await world.user(RoleName.ENTERPRISE, organisation=lead_org)
+    centre = await world.centre(lead_org)
+    response = await client.post(
+        "/documents",
+        content=PDF,
+        params={"centreId": str(centre.id), **params},
+        headers={"authorization": f"Bearer {world.token(lead)}"},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+# --- kind 5: no schema hints in production -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ centres(frist: 1) { totalCount } }",  # the given input: an argument name
+        "{ centre { nmae } }",  # a field name
+        "{ centres(filter: {statuss: CULTIVATING}) { totalCount } }",  # an input field
+        "{ centres(filter: {status: CULTIVATIN}) { totalCount } }",  # an enum value
+        "query($f: CentreFiltr) { centres(filter: $f) { totalCount } }",  # a type name
+    ],
+)
+async def test_hostile_production_suggests_nothing(
+    production: httpx.AsyncClient, world: World, admin: User, query: str
+) -> None:
+    response = await production.post(
+        "/graphql", json={"query": query}, headers={"authorization": f"Bearer {world.token(admin)}"}
+    )
+    body = response.json()
+    assert error_codes(body) and set(error_codes(body)) == {"BAD_USER_INPUT"}
+    assert not any("Did you mean" in e["message"] for e in body["errors"]), body
+
+
+# --- kind 8: refusals of uploads agree with the README -------------------------------------
+
+
+async def _upload(client: httpx.AsyncClient, token: str, centre_id: str) -> httpx.Response:
+    return await client.post(
+        "/documents",
+        content=PDF,
+        params={"centreId": centre_id, "kind": "other", "title": "t", "fileName": "a.pdf"},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+
+async def test_hostile_a_role_that_may_upload_nowhere_gets_the_same_403_for_any_id(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    # given a bureau (may upload nowhere), one centre of its city, one of another, and no centre
+    own: Organisation = await world.organisation("450200")
+    other: Organisation = await world.organisation("450100")
+    bureau = await world.user(RoleName.MUNICIPAL_BUREAU, city_code="450200")
+    ids = [str((await world.centre(own)).id), str((await world.centre(other)).id)]
+    ids.append("00000000-0000-4000-8000-000000000000")
+    # when it uploads to each, then every answer is the same 403: nothing about the id leaks
+    answers = [await _upload(client, world.token(bureau), i) for i in ids]
+    assert [a.status_code for a in answers] == [403, 403, 403]
+    assert len({a.json()["errors"][0]["message"] for a in answers}) == 1
+
+
+async def test_hostile_an_uploader_gets_404_outside_its_scope_and_403_on_what_it_only_reads(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    # given a member enterprise (reads its alliance's centre, may upload only where it leads)
+    lead_org, member_org, stranger = [await world.organisation() for _ in range(3)]
+    member = await world.user(RoleName.ENTERPRISE, organisation=member_org)
+    shared = await world.centre(lead_org, members=[member_org])
+    foreign = await world.centre(stranger)
+    token = world.token(member)
+    # then a centre it reads but does not lead is 403, a foreign or absent one 404
+    assert (await _upload(client, token, str(shared.id))).status_code == 403
+    assert (await _upload(client, token, str(foreign.id))).status_code == 404
+    missing = "00000000-0000-4000-8000-000000000000"
+    assert (await _upload(client, token, missing)).status_code == 404
