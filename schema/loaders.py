@@ -19,7 +19,7 @@ from models.accounts import RoleBinding
 from models.centres import AllianceMember, Centre, CentreStatusEvent
 from models.cultivation import Indicator, IndicatorProgress, Inspection, TaskAgreement
 from models.documents import Document, DocumentVersion
-from models.lifecycle import LIVE, normalise_direction
+from models.lifecycle import LIVE, duplicates_direction
 from models.reference import City, Industry
 from models.reviews import Review, ReviewAssignment, Score
 from policies import scopes
@@ -102,22 +102,12 @@ def _duplicates_by_centre(
             if industries
             else []
         )
-        result: list[list[Centre]] = []
-        for key in keys:
-            centre = centres.get(key)
-            direction = normalise_direction(centre.direction) if centre else ""
-            result.append(
-                [
-                    other
-                    for other in live
-                    if centre is not None
-                    and direction
-                    and other.id != centre.id
-                    and other.industry_id == centre.industry_id
-                    and normalise_direction(other.direction) == direction
-                ]
-            )
-        return result
+        return [
+            [other for other in live if duplicates_direction(centres[key], other)]
+            if key in centres
+            else []
+            for key in keys
+        ]
 
     return load
 
