@@ -14,12 +14,13 @@ from models.lifecycle import application_editable
 from models.reference import Industry, Organisation
 from policies import scopes
 from policies.vocabulary import Action, Resource
+from services import values
 from services.access import centre_for, parse_id
 from services.actor import Actor
 from services.changes import changing, creating
 from services.errors import BadInput, Conflict, InvalidMove, NotFound
 from services.moves import record_event
-from services.values import money, text
+from services.values import count, money, text
 
 
 class PersonTerms(Protocol):
@@ -72,6 +73,7 @@ class ApplicationTerms(Protocol):
 
 
 def _people(members: Sequence[PersonTerms], field: str) -> list[dict[str, str]]:
+    count(members, field, most=50)
     return [
         {
             "name": text(p.name, f"{field}.name", 64),
@@ -208,7 +210,8 @@ async def mark_national(actor: Actor, centre_id: str, comment: str) -> Centre:
     _, centre = await centre_for(
         actor, parse_id(centre_id, "centre"), Resource.CENTRE, Action.DECIDE
     )
-    if not comment.strip():
+    comment = values.comment(comment)
+    if not comment:
         raise BadInput("say which national recognition this is", field="comment")
     async with changing(
         actor,
@@ -232,5 +235,5 @@ async def mark_national(actor: Actor, centre_id: str, comment: str) -> Centre:
         await centre.save(
             update_fields=["is_national", "version", "updated_at"], using_db=change.conn
         )
-        change.note(comment=comment.strip())
+        change.note(comment=comment)
     return centre

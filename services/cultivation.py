@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from models.base import programme_today
 from models.centres import Centre, CentreStatus
 from models.cultivation import Indicator, IndicatorProgress, Inspection, InspectionKind
 from policies import scopes
@@ -16,6 +15,7 @@ from services.access import centre_for, parse_id
 from services.actor import Actor
 from services.changes import changing
 from services.errors import BadInput, InvalidMove, NotFound
+from services.values import comment, not_future, text
 
 PROGRESS_LIMIT = Decimal(10) ** 16  # indicator_progress.value is numeric(18, 2)
 
@@ -45,9 +45,9 @@ async def report_progress(
         raise BadInput(f"value is a number from 0 below {PROGRESS_LIMIT:,}", field="value")
     if value != value.quantize(Decimal("0.01")):
         raise BadInput("value has at most two decimal places", field="value")
-    when = reported_on or programme_today()
-    if when > programme_today():
-        raise BadInput("reportedOn cannot be in the future", field="reportedOn")
+    when = not_future(reported_on, "reportedOn")
+    note = comment(note, "note")
+    value = value.quantize(Decimal("0.01"))  # one canonical form, as stored and audited
     async with changing(
         actor,
         Centre.all(),
@@ -61,7 +61,7 @@ async def report_progress(
             indicator_id=indicator.id,
             reported_on=when,
             value=value,
-            note=note.strip(),
+            note=note,
             reported_by_id=authz.user_id,
             using_db=change.conn,
         )
@@ -88,14 +88,14 @@ async def record_inspection(
     authz, centre = await centre_for(
         actor, parse_id(centre_id, "centre"), Resource.CULTIVATION, Action.INSPECT
     )
-    if not findings.strip():
+    findings = text(findings, "findings", 20000, required=False)
+    if not findings:
         raise BadInput("record the findings", field="findings")
     if kind is InspectionKind.END_OF_PERIOD_EVALUATION and passed is None:
         raise BadInput("an end-of-period evaluation passes or fails", field="passed")
     if kind is InspectionKind.SPECIAL_INSPECTION and passed is not None:
         raise BadInput("a special inspection records findings, not a verdict", field="passed")
-    if held_on > programme_today():
-        raise BadInput("heldOn cannot be in the future", field="heldOn")
+    held_on = not_future(held_on, "heldOn")
     async with changing(
         actor,
         Centre.all(),
@@ -109,7 +109,7 @@ async def record_inspection(
             centre_id=centre.id,
             kind=kind,
             held_on=held_on,
-            findings=findings.strip(),
+            findings=findings,
             passed=passed,
             recorded_by_id=authz.user_id,
             using_db=change.conn,

@@ -24,7 +24,9 @@ from services.actor import Actor
 from services.changes import changing
 from services.conditions import check_move_conditions, require_materials
 from services.errors import BadInput, InvalidMove
-from services.values import money
+from services.values import comment, count, money, programme_day, text
+
+MAX_ITEMS = 100  # tasks or indicators in one task agreement
 
 
 class IndicatorTerms(Protocol):
@@ -100,6 +102,8 @@ async def move_centre(
     (wrong state, ``currentStatus`` in details), BadInput (comment or condition missing)."""
     move, today = request.move, today or programme_today()
     action = authority(move)
+    note = comment(request.comment)
+    reason = comment(request.override_reason, "overrideReason") or None
     if move is Move.LIST_FOR_CULTIVATION and request.agreement is None:
         raise BadInput("listing needs the task agreement: use listForCultivation")
     authz = (
@@ -119,7 +123,7 @@ async def move_centre(
     ) as change:
         centre, current = change.row, change.row.status
         try:
-            target = apply(current, move, request.comment)
+            target = apply(current, move, note)
         except InvalidTransition as exc:
             raise InvalidMove(str(exc), currentStatus=str(current)) from None
         except CommentRequired as exc:
@@ -127,7 +131,7 @@ async def move_centre(
         # Built inside the transaction: a queryset binds its connection when it is made.
         comparable = Centre.all() if authz is None else scopes.visible_centres(authz)
         await check_move_conditions(
-            centre, move, request.override_reason, today, comparable, by_deadline=actor.is_system
+            centre, move, reason, today, comparable, by_deadline=actor.is_system
         )
         if move is Move.SUBMIT:
             await require_materials(centre)
@@ -145,9 +149,9 @@ async def move_centre(
             centre=centre,
             from_status=current,
             action=action,
-            comment=request.comment,
+            comment=note,
         )
-        change.note(comment=request.comment.strip())
+        change.note(comment=note)
     return centre
 
 
@@ -157,26 +161,29 @@ async def _sign_agreement(
     """R-CUL-1: the task agreement with its tasks and key indicators; the centre is listed today."""
     if agreement.signed_on > today:
         raise BadInput("the task agreement cannot be signed in the future", field="signedOn")
-    tasks = [t.strip() for t in agreement.tasks if t.strip()]
+    programme_day(agreement.signed_on, "signedOn")
+    count(agreement.tasks, "tasks", most=MAX_ITEMS)
+    tasks = [t for t in (text(t, "tasks", 500, required=False) for t in agreement.tasks) if t]
     if not tasks:
         raise BadInput("the task agreement needs at least one task", field="tasks")
     if not agreement.indicators:
         raise BadInput("the task agreement needs at least one key indicator", field="indicators")
+    count(agreement.indicators, "indicators", most=MAX_ITEMS)
     row = await TaskAgreement.create(
         centre_id=centre.id,
         signed_on=agreement.signed_on,
         tasks=tasks,
-        support_measures=agreement.support_measures.strip(),
+        support_measures=text(agreement.support_measures, "supportMeasures", 20000, required=False),
         using_db=conn,
     )
     for indicator in agreement.indicators:
-        name = indicator.name.strip()
+        name = text(indicator.name, "indicators.name", 200, required=False)
         if not name:
             raise BadInput("every indicator needs a name", field="indicators")
         await Indicator.create(
             agreement_id=row.id,
             name=name,
-            unit=indicator.unit.strip(),
+            unit=text(indicator.unit, "indicators.unit", 32, required=False),
             target=money(indicator.target, "indicators.target"),
             using_db=conn,
         )

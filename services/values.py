@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,11 @@ from services.text import control_characters, trimmed, visible_length
 
 MONEY_CAP = Decimal("1000000000000.00")
 CENT = Decimal("0.01")
+# Programme dates (UTC+8 calendar) are refused outside these: nothing in the programme happened
+# before 2000, and nothing is planned past 2100.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+COMMENT_LIMIT = 2000  # characters of a comment, reason or note
 
 
 def money(value: Decimal, field: str) -> Decimal:
@@ -39,9 +45,27 @@ def text(value: str, field: str, limit: int, *, required: bool = True) -> str:
     return value
 
 
+def programme_day(day: date, field: str) -> date:
+    """A programme date (UTC+8 calendar) from 2000-01-01 to 2100-12-31; BadInput otherwise."""
+    if not EARLIEST <= day <= LATEST:
+        raise BadInput(f"{field} must be between {EARLIEST} and {LATEST}", field=field)
+    return day
+
+
 def not_future(day: date | None, field: str) -> date:
-    """A programme date (UTC+8) not after today; today when not given."""
+    """A programme date (UTC+8) from 2000-01-01 and not after today; today when not given."""
     today = programme_today()
     if day is not None and day > today:
         raise BadInput(f"{field} cannot be in the future", field=field)
-    return day or today
+    return programme_day(day, field) if day is not None else today
+
+
+def comment(value: str | None, field: str = "comment") -> str:
+    """A comment, reason or note: trimmed, at most 2,000 characters, may be empty."""
+    return text(value or "", field, COMMENT_LIMIT, required=False)
+
+
+def count(values: Sized, field: str, *, most: int, least: int = 0) -> None:
+    """A list of ``least`` to ``most`` items; BadInput naming ``field`` otherwise."""
+    if not least <= len(values) <= most:
+        raise BadInput(f"{field} takes {least} to {most} items", field=field)

@@ -18,8 +18,11 @@ import pytest
 from api.app import create_app
 from api.settings import Settings
 from models.accounts import RoleName, User
+from models.centres import Centre, CentreStatus
 from models.reference import Organisation
+from models.reviews import Review, ReviewStatus
 from tests.helpers import Api, World, error_codes
+from tests.workflow import APPLICATION, CREATE, Programme, build_programme, new_application
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -298,3 +301,88 @@ async def test_hostile_an_uploader_gets_404_outside_its_scope_and_403_on_what_it
     assert (await _upload(client, token, str(foreign.id))).status_code == 404
     missing = "00000000-0000-4000-8000-000000000000"
     assert (await _upload(client, token, missing)).status_code == 404
+
+
+# --- kind 4: names that are not there; ranges a real programme uses -------------------------
+
+
+@pytest.fixture
+async def programme(api: Api, world: World) -> Programme:
+    return await build_programme(api, world, experts=0)
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\ufeff", " \u3000\u200b\u2060 "])
+async def test_hostile_a_name_with_nothing_visible_is_refused(
+    programme: Programme, name: str
+) -> None:
+    # given an application named only with invisible characters (zero-width, BOM, wide space)
+    body = await programme.run(
+        "lead", CREATE, call=str(programme.call.id), input={**APPLICATION, "name": name}
+    )
+    # then it is refused as bad input, naming the field, and nothing is created
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    assert body["errors"][0]["extensions"]["field"] == "name"
+    assert await Centre.all().count() == 0
+
+
+async def test_hostile_invisible_characters_around_a_name_are_trimmed(
+    programme: Programme,
+) -> None:
+    body = await programme.ok(
+        "lead",
+        CREATE,
+        call=str(programme.call.id),
+        input={**APPLICATION, "name": "\ufeff\u200b广西智能装备制造业创新中心\u200b "},
+    )
+    stored = await Centre.get(id=body["createApplication"]["id"])
+    assert stored.name == "广西智能装备制造业创新中心"
+
+
+@pytest.mark.parametrize(
+    ("agreement", "field"),
+    [
+        ({"signedOn": "1999-12-31"}, "signedOn"),
+        ({"tasks": ["任务"] * 101}, "tasks"),
+        ({"tasks": ["任" * 501]}, "tasks"),
+        ({"indicators": [{"name": "专利", "unit": "件", "target": "1"}] * 101}, "indicators"),
+        ({"indicators": [{"name": "专利", "unit": "件", "target": "1E+30"}]}, "indicators.target"),
+    ],
+)
+async def test_hostile_task_agreement_values_outside_a_real_range_are_refused(
+    programme: Programme, agreement: dict[str, Any], field: str
+) -> None:
+    # given an application in expert review with a finalised review
+    centre = await new_application(programme)
+    await Centre.filter(id=centre).update(status=CentreStatus.EXPERT_REVIEW)
+    review = await Review.create(centre_id=centre, status=ReviewStatus.FINALISED, onsite_check="ok")
+    assert review.id
+    terms = {
+        "signedOn": "2026-11-01",
+        "tasks": ["建设中试平台"],
+        "supportMeasures": "",
+        "indicators": [{"name": "研发投入", "unit": "万元", "target": "5000"}],
+        **agreement,
+    }
+    # when staff list it with an agreement outside the range
+    body = await programme.run(
+        "staff",
+        "mutation($c: ID!, $a: TaskAgreementInput!) { listForCultivation(id: $c, agreement: $a)"
+        " { status } }",
+        c=centre,
+        a=terms,
+    )
+    # then it is refused naming the field, and the centre is not listed
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    assert body["errors"][0]["extensions"]["field"] == field
+    assert (await Centre.get(id=centre)).status is CentreStatus.EXPERT_REVIEW
+
+
+@pytest.mark.parametrize("comment", ["x" * 2001, "退回\u0000", "\u200b"])
+async def test_hostile_comments_are_bounded_and_visible(programme: Programme, comment: str) -> None:
+    # given a submitted application, and a bureau returning it with a bad or empty comment
+    centre = await new_application(programme)
+    await Centre.filter(id=centre).update(status=CentreStatus.SUBMITTED)
+    body = await programme.move("bureau", centre, "RETURN", comment)
+    # then it is refused and the application stays submitted
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    assert (await Centre.get(id=centre)).status is CentreStatus.SUBMITTED

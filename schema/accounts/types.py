@@ -10,6 +10,7 @@ import strawberry
 
 from models import accounts as m
 from schema.context import Info
+from schema.convert import FromRow
 from schema.reference.types import City, Organisation, load_city, load_organisation
 
 
@@ -29,7 +30,7 @@ class Role(Enum):
 
 
 @strawberry.type(description="A role held in a tenant / 角色授权")
-class RoleBinding:
+class RoleBinding(FromRow[m.RoleBinding]):
     id: strawberry.ID
     role: Role
     created_at: datetime
@@ -47,20 +48,9 @@ class RoleBinding:
             return None
         return await load_organisation(info, self.organisation_id)
 
-    @classmethod
-    def of(cls, row: m.RoleBinding) -> RoleBinding:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            role=Role(row.role.value),
-            created_at=row.created_at,
-            revoked_at=row.revoked_at,
-            city_id=row.city_id,
-            organisation_id=row.organisation_id,
-        )
-
 
 @strawberry.type(description="A user account / 用户")
-class User:
+class User(FromRow[m.User]):
     id: strawberry.ID
     username: str
     display_name: str
@@ -78,17 +68,6 @@ class User:
     async def role_bindings(self, info: Info) -> list[RoleBinding]:
         rows = await (await info.context.loaders()).bindings_by_user.load(UUID(self.id))
         return [RoleBinding.of(r) for r in rows]
-
-    @classmethod
-    def of(cls, row: m.User) -> User:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            username=row.username,
-            display_name=row.display_name,
-            is_active=row.is_active,
-            created_at=row.created_at,
-            organisation_id=row.organisation_id,
-        )
 
 
 @strawberry.type(description="The signed-in caller / 当前用户")

@@ -12,6 +12,7 @@ from models import audit as m
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from schema.context import Info
+from schema.convert import FromRow
 from schema.enums import value_of
 from schema.guard import require
 from schema.ids import parse_id
@@ -26,7 +27,7 @@ class AuditOutcome(Enum):
 
 
 @strawberry.type(description="One entry of the hash-chained audit log / 审计记录")
-class AuditEntry:
+class AuditEntry(FromRow[m.AuditEntry]):
     id: strawberry.ID
     seq: int
     at: datetime
@@ -44,28 +45,6 @@ class AuditEntry:
     client_addr: str
     hash: str
     prev_hash: str
-
-    @classmethod
-    def of(cls, row: m.AuditEntry) -> AuditEntry:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            seq=row.seq,
-            at=row.at,
-            actor_id=strawberry.ID(str(row.actor_id)) if row.actor_id else None,
-            actor=row.actor,
-            role=row.role,
-            tenant=row.tenant,
-            action=row.action,
-            object_type=row.object_type,
-            object_id=row.object_id,
-            before=row.before,
-            after=row.after,
-            outcome=AuditOutcome(str(row.outcome)),
-            request_id=row.request_id,
-            client_addr=row.client_addr,
-            hash=row.hash,
-            prev_hash=row.prev_hash,
-        )
 
 
 @strawberry.input(description="Narrow the audit log / 筛选")

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from models import calls as m
+from schema.convert import convert
 from schema.documents.types import DocumentKind
 
 
@@ -28,16 +29,5 @@ class Call:
 
     @classmethod
     def of(cls, row: m.Call, now: datetime) -> Call:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            year=row.year,
-            title=row.title,
-            opens_at=row.opens_at,
-            closes_at=row.closes_at,
-            industries=list(row.industries),
-            conditions=row.conditions,
-            required_documents=[DocumentKind(k) for k in row.required_documents],
-            support_policy=row.support_policy,
-            published_at=row.published_at,
-            is_open=row.is_open(now),
-        )
+        """The call as GraphQL, open or not at `now`."""
+        return convert(cls, row, is_open=row.is_open(now))

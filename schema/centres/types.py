@@ -16,6 +16,7 @@ from schema.applications.types import DuplicateWarning, StatusEvent
 from schema.calls.types import Call
 from schema.centres.status import CentreStatus
 from schema.context import Info
+from schema.convert import FromRow
 from schema.cultivation.types import Inspection, TaskAgreement
 from schema.documents.types import Document
 from schema.errors import NotFound
@@ -31,7 +32,7 @@ class MemberRole(Enum):
 
 
 @strawberry.type(description="A member unit of a centre's alliance / 联盟成员单位")
-class AllianceMember:
+class AllianceMember(FromRow[m.AllianceMember]):
     id: strawberry.ID
     member_role: MemberRole
     joined_on: date
@@ -45,16 +46,6 @@ class AllianceMember:
             raise NotFound("organisation")
         return org
 
-    @classmethod
-    def of(cls, row: m.AllianceMember) -> AllianceMember:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            member_role=MemberRole(row.member_role.value),
-            joined_on=row.joined_on,
-            left_on=row.left_on,
-            organisation_id=row.organisation_id,
-        )
-
 
 @strawberry.type(description="A person on a governance body / 治理机构成员")
 class GovernanceMember:
@@ -64,6 +55,7 @@ class GovernanceMember:
 
     @classmethod
     def of(cls, data: dict[str, str]) -> GovernanceMember:
+        """A member from the centre's JSON list; a missing key reads as empty."""
         return cls(
             name=data.get("name", ""),
             title=data.get("title", ""),
@@ -72,7 +64,7 @@ class GovernanceMember:
 
 
 @strawberry.type(description="A manufacturing innovation centre / 制造业创新中心")
-class Centre:
+class Centre(FromRow[m.Centre]):
     id: strawberry.ID
     name: str
     direction: str = strawberry.field(description="Domain direction / 领域方向")
@@ -176,32 +168,3 @@ class Centre:
     @strawberry.field(description="Last day of the 3-year cultivation period (R-CUL-2) / 培育期满")
     def cultivation_deadline(self) -> date | None:
         return None if self.listed_on is None else cultivation_deadline(self.listed_on)
-
-    @classmethod
-    def of(cls, row: m.Centre) -> Centre:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            name=row.name,
-            direction=row.direction,
-            operating_company=row.operating_company,
-            status=CentreStatus(row.status.value),
-            is_national=row.is_national,
-            listed_on=row.listed_on,
-            established_on=row.established_on,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            city_id=row.city_id,
-            industry_id=row.industry_id,
-            lead_organisation_id=row.lead_organisation_id,
-            version=row.version,
-            plan_goals=row.plan_goals,
-            plan_key_technologies=row.plan_key_technologies,
-            plan_roadmap=row.plan_roadmap,
-            fixed_asset_investment=row.fixed_asset_investment,
-            software_investment=row.software_investment,
-            decision_body=[GovernanceMember.of(p) for p in row.decision_body],
-            expert_committee=[GovernanceMember.of(p) for p in row.expert_committee],
-            submitted_at=row.submitted_at,
-            duplicate_override_reason=row.duplicate_override_reason,
-            call_id=row.call_id,
-        )

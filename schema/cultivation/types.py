@@ -11,6 +11,7 @@ import strawberry
 
 from models import cultivation as m
 from schema.context import Info
+from schema.convert import FromRow
 
 
 @strawberry.enum(description="Kind of cultivation check / 检查类型")
@@ -24,18 +25,14 @@ class InspectionKind(Enum):
 
 
 @strawberry.type(description="Progress reported on an indicator / 指标进展")
-class IndicatorProgress:
+class IndicatorProgress(FromRow[m.IndicatorProgress]):
     reported_on: date
     value: Decimal
     note: str
 
-    @classmethod
-    def of(cls, row: m.IndicatorProgress) -> IndicatorProgress:
-        return cls(reported_on=row.reported_on, value=row.value, note=row.note)
-
 
 @strawberry.type(description="A key indicator with its target / 关键指标")
-class Indicator:
+class Indicator(FromRow[m.Indicator]):
     id: strawberry.ID
     name: str
     unit: str
@@ -46,13 +43,9 @@ class Indicator:
         rows = await (await info.context.loaders()).progress_by_indicator.load(UUID(self.id))
         return [IndicatorProgress.of(r) for r in rows]
 
-    @classmethod
-    def of(cls, row: m.Indicator) -> Indicator:
-        return cls(id=strawberry.ID(str(row.id)), name=row.name, unit=row.unit, target=row.target)
-
 
 @strawberry.type(description="The cultivation task agreement / 培育任务书")
-class TaskAgreement:
+class TaskAgreement(FromRow[m.TaskAgreement]):
     id: strawberry.ID
     signed_on: date
     tasks: list[str]
@@ -63,32 +56,12 @@ class TaskAgreement:
         rows = await (await info.context.loaders()).indicators_by_agreement.load(UUID(self.id))
         return [Indicator.of(r) for r in rows]
 
-    @classmethod
-    def of(cls, row: m.TaskAgreement) -> TaskAgreement:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            signed_on=row.signed_on,
-            tasks=list(row.tasks),
-            support_measures=row.support_measures,
-        )
-
 
 @strawberry.type(description="A special inspection or the end-of-period evaluation / 检查评估")
-class Inspection:
+class Inspection(FromRow[m.Inspection]):
     id: strawberry.ID
     kind: InspectionKind
     held_on: date
     findings: str
     passed: bool | None
     created_at: datetime
-
-    @classmethod
-    def of(cls, row: m.Inspection) -> Inspection:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            kind=InspectionKind(row.kind.value),
-            held_on=row.held_on,
-            findings=row.findings,
-            passed=row.passed,
-            created_at=row.created_at,
-        )

@@ -10,6 +10,7 @@ import strawberry
 
 from models import documents as m
 from schema.context import Info
+from schema.convert import FromRow
 
 
 @strawberry.enum(description="Kind of document / 材料类型")
@@ -31,7 +32,7 @@ class DocumentKind(Enum):
 
 
 @strawberry.type(description="One stored version of a document / 材料版本")
-class DocumentVersion:
+class DocumentVersion(FromRow[m.DocumentVersion]):
     id: strawberry.ID
     version: int
     file_name: str
@@ -50,22 +51,9 @@ class DocumentVersion:
     def download_path(self) -> str:
         return f"/documents/versions/{self.id}/content"
 
-    @classmethod
-    def of(cls, row: m.DocumentVersion) -> DocumentVersion:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            version=row.version,
-            file_name=row.file_name,
-            media_type=row.media_type,
-            size=row.size,
-            sha256=row.sha256,
-            created_at=row.created_at,
-            uploaded_by_id=row.uploaded_by_id,
-        )
-
 
 @strawberry.type(description="A document attached to a record, with all its versions / 材料")
-class Document:
+class Document(FromRow[m.Document]):
     id: strawberry.ID
     kind: DocumentKind
     title: str
@@ -83,15 +71,4 @@ class Document:
         rows = await (await info.context.loaders()).versions_by_document.load(UUID(self.id))
         return next(
             (DocumentVersion.of(r) for r in rows if r.version == self.current_version), None
-        )
-
-    @classmethod
-    def of(cls, row: m.Document) -> Document:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            kind=DocumentKind(row.kind.value),
-            title=row.title,
-            current_version=row.current_version,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
         )

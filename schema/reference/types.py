@@ -10,40 +10,25 @@ import strawberry
 
 from models import reference as m
 from schema.context import Info
+from schema.convert import FromRow
 from schema.errors import NotFound
 
 
 @strawberry.type(description="A prefecture-level city (GB/T 2260) / 地级市")
-class City:
+class City(FromRow[m.City]):
     id: strawberry.ID
     code: str = strawberry.field(description="GB/T 2260 code / 行政区划代码")
     name_zh: str
     name_en: str
     pinyin: str
 
-    @classmethod
-    def of(cls, row: m.City) -> City:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            code=row.code,
-            name_zh=row.name_zh,
-            name_en=row.name_en,
-            pinyin=row.pinyin,
-        )
-
 
 @strawberry.type(description="A key industry of the province / 重点产业")
-class Industry:
+class Industry(FromRow[m.Industry]):
     id: strawberry.ID
     code: str
     name_zh: str
     name_en: str
-
-    @classmethod
-    def of(cls, row: m.Industry) -> Industry:
-        return cls(
-            id=strawberry.ID(str(row.id)), code=row.code, name_zh=row.name_zh, name_en=row.name_en
-        )
 
 
 @strawberry.enum(description="Kind of organisation / 单位类型")
@@ -57,7 +42,7 @@ class OrganisationKind(Enum):
 
 
 @strawberry.type(description="An enterprise, institute or university / 单位")
-class Organisation:
+class Organisation(FromRow[m.Organisation]):
     id: strawberry.ID
     name: str
     short_name: str
@@ -69,18 +54,6 @@ class Organisation:
     @strawberry.field(description="City where it is registered / 注册地")
     async def city(self, info: Info) -> City:
         return await load_city(info, self.city_id)
-
-    @classmethod
-    def of(cls, row: m.Organisation) -> Organisation:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            name=row.name,
-            short_name=row.short_name,
-            credit_code=row.credit_code,
-            kind=OrganisationKind(row.kind.value),
-            created_at=row.created_at,
-            city_id=row.city_id,
-        )
 
 
 async def load_city(info: Info, city_id: UUID) -> City:
