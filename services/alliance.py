@@ -13,7 +13,7 @@ from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.access import centre_for, parse_id
 from services.actor import Actor
-from services.changes import changing
+from services.changes import changing_centre
 from services.errors import BadInput, Conflict, InvalidMove, NotFound
 from services.values import not_future
 
@@ -59,11 +59,9 @@ async def add_member(
     )
     if org is None:
         raise NotFound("organisation")
-    async with changing(
+    async with changing_centre(
         actor,
-        Centre.all(),
         centre.id,
-        what="centre",
         resource=Resource.CENTRE,
         action=Action.UPDATE,
         name="alliance.add",
@@ -88,11 +86,9 @@ async def change_member_role(actor: Actor, member_id: str, role: MemberRole) -> 
     centre, row = await _member_of(actor, member_id)
     if row.left_on is not None:
         raise Conflict("this organisation has left the alliance")
-    async with changing(
+    async with changing_centre(
         actor,
-        Centre.all(),
         centre.id,
-        what="centre",
         resource=Resource.CENTRE,
         action=Action.UPDATE,
         name="alliance.change_role",
@@ -134,11 +130,9 @@ async def remove_member(
     leaving = not_future(left_on, "leftOn")
     if leaving < row.joined_on:
         raise BadInput("leftOn is before the member joined", field="leftOn")
-    async with changing(
+    async with changing_centre(
         actor,
-        Centre.all(),
         centre.id,
-        what="centre",
         resource=Resource.CENTRE,
         action=Action.UPDATE,
         name="alliance.remove",

@@ -17,7 +17,7 @@ from policies.vocabulary import Action, Resource
 from services import values
 from services.access import centre_for, parse_id
 from services.actor import Actor
-from services.changes import changing, creating
+from services.changes import changing_centre, creating
 from services.errors import BadInput, Conflict, InvalidMove, NotFound
 from services.moves import record_event
 from services.values import count, money, text
@@ -173,11 +173,9 @@ async def update_application(
         actor, parse_id(centre_id, "centre"), Resource.CENTRE, Action.UPDATE
     )
     fields, industry = await check_application(terms)
-    async with changing(
+    async with changing_centre(
         actor,
-        Centre.all(),
         centre.id,
-        what="centre",
         resource=Resource.CENTRE,
         action=Action.UPDATE,
     ) as change:
@@ -213,11 +211,9 @@ async def mark_national(actor: Actor, centre_id: str, comment: str) -> Centre:
     comment = values.comment(comment)
     if not comment:
         raise BadInput("say which national recognition this is", field="comment")
-    async with changing(
+    async with changing_centre(
         actor,
-        Centre.all(),
         centre.id,
-        what="centre",
         resource=Resource.CENTRE,
         action=Action.DECIDE,
         name="centre.mark_national",

@@ -8,7 +8,7 @@ at all. Snapshots are each model's own (``Entity.SNAPSHOT``).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from uuid import UUID
@@ -18,6 +18,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.base import Entity
+from models.centres import Centre
 from policies.vocabulary import Action, Resource
 from services.actor import Actor
 from services.errors import NotFound
@@ -131,3 +132,18 @@ async def creating(
             after={**row.snapshot(), **creation.extra},
             name=name,
         )
+
+
+def changing_centre(
+    actor: Actor,
+    centre_id: UUID,
+    *,
+    resource: Resource,
+    action: Action,
+    name: str | None = None,
+) -> AbstractAsyncContextManager[Change[Centre]]:
+    """``changing`` on a centre the caller was already cleared for (``access.centre_for``):
+    the centre row is the lock that orders every change to it and to what it owns."""
+    return changing(
+        actor, Centre.all(), centre_id, what="centre", resource=resource, action=action, name=name
+    )

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from models.centres import Centre, CentreStatus
+from models.centres import CentreStatus
 from models.cultivation import Indicator, IndicatorProgress, Inspection, InspectionKind
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.access import centre_for, parse_id
 from services.actor import Actor
-from services.changes import changing
+from services.changes import changing_centre
 from services.errors import BadInput, InvalidMove, NotFound
 from services.values import comment, not_future, text
 
@@ -48,11 +48,9 @@ async def report_progress(
     when = not_future(reported_on, "reportedOn")
     note = comment(note, "note")
     value = value.quantize(Decimal("0.01"))  # one canonical form, as stored and audited
-    async with changing(
+    async with changing_centre(
         actor,
-        Centre.all(),
         centre.id,
-        what="centre",
         resource=Resource.CULTIVATION,
         action=Action.REPORT,
     ) as change:
@@ -96,11 +94,9 @@ async def record_inspection(
     if kind is InspectionKind.SPECIAL_INSPECTION and passed is not None:
         raise BadInput("a special inspection records findings, not a verdict", field="passed")
     held_on = not_future(held_on, "heldOn")
-    async with changing(
+    async with changing_centre(
         actor,
-        Centre.all(),
         centre.id,
-        what="centre",
         resource=Resource.CULTIVATION,
         action=Action.INSPECT,
     ) as change:

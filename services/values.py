@@ -69,3 +69,8 @@ def count(values: Sized, field: str, *, most: int, least: int = 0) -> None:
     """A list of ``least`` to ``most`` items; BadInput naming ``field`` otherwise."""
     if not least <= len(values) <= most:
         raise BadInput(f"{field} takes {least} to {most} items", field=field)
+
+
+def search_term(value: str | None) -> str | None:
+    """A search term: trimmed, at most 100 characters; None when nothing is left."""
+    return text(value or "", "search", 100, required=False) or None

@@ -386,3 +386,18 @@ async def test_hostile_comments_are_bounded_and_visible(programme: Programme, co
     # then it is refused and the application stays submitted
     assert error_codes(body) == ["BAD_USER_INPUT"], body
     assert (await Centre.get(id=centre)).status is CentreStatus.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query($s: String) { centres(filter: {search: $s}) { totalCount } }",
+        "query($s: String) { users(search: $s) { totalCount } }",
+        "query($s: String) { organisations(search: $s) { totalCount } }",
+    ],
+)
+async def test_hostile_search_terms_are_bounded(
+    api: Api, world: World, admin: User, query: str
+) -> None:
+    body = await api.gql(query, {"s": "汽" * 101}, token=world.token(admin))
+    assert error_codes(body) == ["BAD_USER_INPUT"], body

@@ -12,6 +12,7 @@ from schema.guard import require
 from schema.ids import find
 from schema.pagination import Connection, paginate
 from schema.reference.types import Organisation
+from services.values import search_term
 
 
 @strawberry.type
@@ -43,8 +44,9 @@ class AccountQueries:
     ) -> Connection[User]:
         authz = await require(info.context, Resource.USER, Action.READ)
         queryset = scopes.visible_users(authz)
-        if search and search.strip():
-            queryset = queryset.filter(username__icontains=search.strip())
+        term = search_term(search)
+        if term:
+            queryset = queryset.filter(username__icontains=term)
         return await paginate(
             queryset,
             first=first,

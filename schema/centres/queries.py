@@ -13,6 +13,7 @@ from schema.context import Info
 from schema.enums import value_of
 from schema.ids import find
 from schema.pagination import Connection, paginate
+from services.values import search_term
 
 
 @strawberry.input(description="Narrow the list of centres / 筛选条件")
@@ -32,8 +33,9 @@ def _narrow(queryset: QuerySet[m.Centre], flt: CentreFilter | None) -> QuerySet[
         queryset = queryset.filter(industry__code=flt.industry)
     if flt.city_code:
         queryset = queryset.filter(city__code=flt.city_code)
-    if flt.search and flt.search.strip():
-        queryset = queryset.filter(name__icontains=flt.search.strip())
+    term = search_term(flt.search)
+    if term:
+        queryset = queryset.filter(name__icontains=term)
     return queryset
 
 

@@ -10,6 +10,7 @@ from schema.context import Info
 from schema.ids import find
 from schema.pagination import Connection, paginate
 from schema.reference.types import City, Industry, Organisation
+from services.values import search_term
 
 
 @strawberry.type
@@ -34,8 +35,9 @@ class ReferenceQueries:
     ) -> Connection[Organisation]:
         authz = await info.context.authz()
         queryset = scopes.visible_organisations(authz)
-        if search:
-            queryset = queryset.filter(name__icontains=search.strip())
+        term = search_term(search)
+        if term:
+            queryset = queryset.filter(name__icontains=term)
         return await paginate(
             queryset,
             first=first,
