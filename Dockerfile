@@ -79,6 +79,12 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # uvicorn handles SIGTERM: stops accepting, drains in-flight requests (20 s max).
 STOPSIGNAL SIGTERM
 
+# `mic serve` bounds each connection (api/transport.py), per worker: request head at most
+# MIC_MAX_HEADER_BYTES (32 KiB, else 431), head within MIC_HEADER_TIMEOUT_S (10 s) and body within
+# MIC_BODY_TIMEOUT_S (120 s, else 408), idle keep-alive MIC_KEEP_ALIVE_S (5 s), and at most
+# MIC_MAX_CONNECTIONS (1000) connections (else 503). Give the container `--ulimit nofile=65536`
+# when raising the last one; the entrypoint warns when the file limit is below it.
+#
 # The entrypoint execs `mic serve --host 0.0.0.0 --port 8000 --workers ${MIC_WORKERS:-2}`
 # (after `mic migrate` when MIC_MIGRATE_ON_START=1). Other commands, e.g.
 #   docker run ... mic seed-demo --if-empty

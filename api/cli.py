@@ -168,8 +168,13 @@ async def _create_admin(settings: Settings, username: str, display_name: str) ->
     return await _with_db(settings, work)
 
 
-def _serve(host: str, port: int, workers: int, reload: bool) -> int:
+def _serve(settings: Settings, host: str, port: int, workers: int, reload: bool) -> int:
+    """Run uvicorn with the transport limits of ``api.transport`` (each worker process applies
+    them to its own connections): httptools pinned, its head size, head and body deadlines and
+    connection cap from ``MIC_*``, keep-alive idle time ``MIC_KEEP_ALIVE_S``."""
     import uvicorn
+
+    from api.transport import LimitedHttpToolsProtocol
 
     uvicorn.run(
         "api.asgi:app",
@@ -177,6 +182,13 @@ def _serve(host: str, port: int, workers: int, reload: bool) -> int:
         port=port,
         workers=workers,
         reload=reload,
+        http=LimitedHttpToolsProtocol,
+        ws="none",  # the service has no WebSocket endpoint: an upgrade is an ordinary request
+        timeout_keep_alive=settings.keep_alive_s,
+        # The protocol refuses connection max_connections + 1 at once; uvicorn's own check (503
+        # when the connections or running requests reach it) then only bounds requests still
+        # running after their client left.
+        limit_concurrency=settings.max_connections + 1,
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         timeout_graceful_shutdown=20,
@@ -232,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "serve":
-        return _serve(args.host, args.port, args.workers, args.reload)
+        return _serve(settings, args.host, args.port, args.workers, args.reload)
     runners: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
         "migrate": lambda: _migrate(settings, args.cities, args.industries),
         "seed-demo": lambda: _seed_demo(settings, args.if_empty),

@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     upload_tmp_dir: str = "./var/tmp"
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
 
+    # The HTTP transport (api/transport.py), per worker process. Defaults and their reasons are in
+    # the README's Configuration table.
+    max_header_bytes: int = Field(default=32 * 1024, ge=1024, le=1024 * 1024)
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    body_timeout_s: float = Field(default=120.0, gt=0)
+    keep_alive_s: int = Field(default=5, ge=1)
+    max_connections: int = Field(default=1000, ge=1)
+
     # How often the service moves centres past their cultivation deadline (R-CUL-2); 0 = never
     # (then run `mic cultivation expire` from a scheduler).
     deadline_sweep_s: int = Field(default=3600, ge=0)

@@ -23,6 +23,20 @@ case "$1" in
             echo "entrypoint: MIC_MIGRATE_ON_START=1, running 'mic migrate'" >&2
             mic migrate
         fi
+        # Each worker holds up to MIC_MAX_CONNECTIONS sockets besides its files and database
+        # pool: with fewer descriptors, accept() fails before the cap answers 503.
+        open_files="$(ulimit -n)"
+        wanted="${MIC_MAX_CONNECTIONS:-1000}"
+        case "$open_files$wanted" in
+            *[!0-9]*) ;;  # "unlimited", or a setting `mic serve` itself will refuse
+            *)
+                if [ "$open_files" -lt "$((wanted + 128))" ]; then
+                    echo "entrypoint: warning: ulimit -n is $open_files, below" \
+                        "MIC_MAX_CONNECTIONS ($wanted) + 128: raise it" \
+                        "(docker run --ulimit nofile=65536)" >&2
+                fi
+                ;;
+        esac
         exec mic serve --host 0.0.0.0 --port 8000 --workers "${MIC_WORKERS:-2}" "$@"
         ;;
     migrate | seed-demo | create-admin | token | audit | storage | cultivation)

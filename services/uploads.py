@@ -11,11 +11,12 @@ import hashlib
 import os
 import tempfile
 import zipfile
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.sniffing import ALLOWED, HEAD_BYTES, ZIP_BASED, sniff, zip_kind
+from models.sniffing import ALLOWED, HEAD_BYTES, ZIP_BASED, RefusedPackage, package_kind, sniff
 
 
 class UploadRefused(Exception):
@@ -76,13 +77,28 @@ def _checked(head: bytes) -> str:
     return media_type
 
 
+# What reading a damaged, encrypted or oddly compressed archive can raise.
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+    zlib.error,
+)
+
+
 def _checked_zip(path: Path) -> str:
-    # Reads only the archive's central directory, never the entries' contents.
+    """The type of a zip-based document, or 415 when it is none, holds active content (macros,
+    programs, OLE, ActiveX, executable links: see ``models.sniffing``) or cannot be read.
+
+    Reads the central directory and the package's small manifests, not the documents' text."""
     try:
         with zipfile.ZipFile(path) as archive:
-            media_type = zip_kind(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        media_type = None
-    if media_type is None:
-        raise UploadRefused(415, REFUSED_TYPE)
-    return media_type
+            return package_kind(archive)
+    except RefusedPackage as refused:
+        raise UploadRefused(415, f"{REFUSED_TYPE}: {refused}") from None
+    except _UNREADABLE:
+        raise UploadRefused(415, REFUSED_TYPE) from None

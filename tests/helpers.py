@@ -11,13 +11,13 @@ from uuid import UUID
 
 import httpx
 
-from services.passwords import hash_password
 from api.settings import Settings
 from api.tokens import issue_token
 from models.accounts import RoleBinding, RoleName, User
 from models.centres import AllianceMember, Centre, CentreStatus, MemberRole
 from models.credit_code import make_credit_code
 from models.reference import City, Industry, Organisation, OrganisationKind
+from services.passwords import hash_password
 
 PASSWORD = "Correct-Horse-42"
 _serial = itertools.count(1)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services.deadlines import SYSTEM_ACTOR, expire_cultivation
 from api.settings import Settings
 from models.audit import AuditEntry, verify_chain
 from models.base import programme_today
 from models.centres import Centre, CentreStatus, CentreStatusEvent
 from models.lifecycle import cultivation_deadline
+from services.deadlines import SYSTEM_ACTOR, expire_cultivation
 from tests.helpers import Api, World
 from tests.test_cli import mic
 from tests.test_cultivation import cultivating  # noqa: F401 - the fixture

@@ -23,9 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services import documents as service
 from api.app import create_app
-from services.blobstore import BlobStore, open_blob_store
 from api.settings import Settings
 from models.accounts import RoleName, User
 from models.audit import AuditEntry
@@ -39,6 +37,8 @@ from models.documents import (
     storage_key,
 )
 from models.reference import Organisation, OrganisationKind
+from services import documents as service
+from services.blobstore import BlobStore, open_blob_store
 from tests.helpers import World, error_codes
 
 PDF = b"%PDF-1.7\n" + os.urandom(20_000) + b"\n%%EOF\n"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from services.uploads import UploadRefused, receive
 from models.sniffing import DOCX, OFD, PPTX, XLSX
+from services.uploads import UploadRefused, receive
 
 
 def _zip(*entries: str) -> bytes:
