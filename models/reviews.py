@@ -1,19 +1,25 @@
-"""Expert review (三(二)3): assignments, blind scores on six weighted criteria, finalising.
+"""Expert panels (专家评审): assignments, blind scores on weighted criteria, finalising.
 
-R-REV-2: six criteria from the selection conditions 三(一)1-6, each 0-100, weights summing to 1.
-R-REV-4: an expert's total is the weighted sum; the result is the mean of the totals, trimmed of
-the highest and lowest with five or more experts. All arithmetic is Decimal, rounded half-up to
-two places at the end.
+A panel (``Review``) is one mechanism over a *subject* and a *criteria set*: today the selection
+review of a centre's application (三(二)3) with the six selection conditions; the periodic
+assessment and the re-assessment after rectification (R-ASM-4/5) are meant to reuse it. Every
+panel belongs to a centre (``centre``), through which scopes and the experts' read scope go.
+
+R-REV-2: criteria scored 0-100, weights of a set summing to exactly 1 (the selection set: the six
+conditions 三(一)1-6). R-REV-4: an expert's total is the weighted sum; the result is the mean of
+the totals, trimmed of the highest and lowest with five or more experts. All arithmetic is
+Decimal, rounded half-up to two places at the end.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from tortoise import fields
@@ -26,14 +32,50 @@ from models.centres import Centre
 CENT = Decimal("0.01")
 MIN_EXPERTS = 3  # design choice: at least three experts before expert review starts
 TRIM_FROM = 5  # with this many experts or more, drop the highest and lowest totals
+CRITERION_CODE_MAX = 32  # the length of Score.criterion's column
+
+
+class PanelSubject(StrEnum):
+    """What a panel reviews; with ``Review.subject_id`` it names the panel's one subject."""
+
+    SELECTION = "selection"  # a centre's application (三(二)3); the subject id is the centre's id
+    # Reserved for the periodic assessment (R-ASM-4) and the re-assessment after rectification
+    # (R-ASM-5): no operation opens such panels yet.
+    ASSESSMENT = "assessment"
+    REASSESSMENT = "reassessment"
 
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
+    """One scoring criterion: a code (stored with each score), its names, its weight (0-1)."""
+
     code: str
     name_zh: str
     name_en: str
     weight: Decimal
+
+
+class InvalidCriteria(ValueError):
+    """A criteria set that cannot be scored: empty, codes repeated or too long, weights not
+    positive or not summing to exactly 1 (R-REV-2)."""
+
+
+def check_criteria(criteria: Sequence[Criterion]) -> tuple[Criterion, ...]:
+    """The criteria as a set panels can score on (R-REV-2), or InvalidCriteria.
+
+    Codes are distinct and fit ``Score.criterion`` (32 characters); every weight is a positive
+    Decimal; the weights add up to exactly 1."""
+    found = tuple(criteria)
+    codes = [c.code for c in found]
+    if not found:
+        raise InvalidCriteria("a criteria set needs at least one criterion")
+    if len(set(codes)) != len(codes) or not all(0 < len(c) <= CRITERION_CODE_MAX for c in codes):
+        raise InvalidCriteria(f"criterion codes must be distinct, 1-32 characters: {codes}")
+    if not all(isinstance(c.weight, Decimal) and c.weight > 0 for c in found):
+        raise InvalidCriteria("every weight is a positive Decimal")
+    if sum((c.weight for c in found), Decimal(0)) != Decimal(1):
+        raise InvalidCriteria("the weights of a criteria set add up to exactly 1")
+    return found
 
 
 CRITERIA: tuple[Criterion, ...] = (
@@ -49,8 +91,15 @@ CRITERIA: tuple[Criterion, ...] = (
     ),
     Criterion("industry_driving", "产业带动作用", "Industry driving effect", Decimal("0.15")),
 )
-BY_CODE = {c.code: c for c in CRITERIA}
-assert sum(c.weight for c in CRITERIA) == Decimal("1.00")
+SELECTION_CRITERIA = "selection"  # the code of the selection conditions' set (三(一)1-6)
+
+# The criteria sets panels score on, by code (``Review.criteria_set``). Checked at import.
+CRITERIA_SETS: dict[str, tuple[Criterion, ...]] = {SELECTION_CRITERIA: check_criteria(CRITERIA)}
+
+
+def criteria_of(code: str) -> tuple[Criterion, ...]:
+    """The criteria of the set ``code`` (a key of ``CRITERIA_SETS``); KeyError when unknown."""
+    return CRITERIA_SETS[code]
 
 
 class ReviewStatus(StrEnum):
@@ -59,8 +108,16 @@ class ReviewStatus(StrEnum):
 
 
 class Review(Entity):
-    centre: fields.OneToOneRelation[Centre] = fields.OneToOneField(
-        "models.Centre", related_name="review", on_delete=fields.RESTRICT
+    # An expert panel on one subject (subject_type, subject_id), scored on one criteria set, and
+    # belonging to the centre the subject is about: one selection panel per centre, later its
+    # assessment panels too. A selection panel's subject is the centre's application, whose id
+    # is the centre's own: the default subject when none is given.
+
+    subject_type = fields.CharEnumField(PanelSubject, max_length=32, default=PanelSubject.SELECTION)
+    subject_id = fields.UUIDField()
+    criteria_set = fields.CharField(max_length=32, default=SELECTION_CRITERIA)
+    centre: fields.ForeignKeyRelation[Centre] = fields.ForeignKeyField(
+        "models.Centre", related_name="reviews", on_delete=fields.RESTRICT, db_index=True
     )
     centre_id: UUID
     status = fields.CharEnumField(ReviewStatus, max_length=16, default=ReviewStatus.OPEN)
@@ -76,6 +133,17 @@ class Review(Entity):
 
     class Meta:
         table = "review"
+        unique_together = (("subject_type", "subject_id"),)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if self.subject_id is None and self.subject_type == PanelSubject.SELECTION:
+            self.subject_id = self.centre_id  # the application is the centre's own record
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        """The criteria this panel scores on (R-REV-2)."""
+        return criteria_of(self.criteria_set)
 
 
 class ReviewAssignment(Entity):
@@ -126,9 +194,12 @@ class InvalidScore(ValueError):
     pass
 
 
-def check_score(criterion: str, score: Decimal) -> None:
-    if criterion not in BY_CODE:
-        raise InvalidScore(f"unknown criterion {criterion!r}; use one of {', '.join(BY_CODE)}")
+def check_score(criterion: str, score: Decimal, criteria: Sequence[Criterion] = CRITERIA) -> None:
+    """Refuse a score that is not one of ``criteria`` (default: the selection set), not finite,
+    outside 0-100 or with more than two decimal places (R-REV-2). Raises InvalidScore."""
+    codes = [c.code for c in criteria]
+    if criterion not in codes:
+        raise InvalidScore(f"unknown criterion {criterion!r}; use one of {', '.join(codes)}")
     # is_finite first: comparing NaN raises InvalidOperation instead of answering False
     if not score.is_finite() or not Decimal(0) <= score <= Decimal(100):
         raise InvalidScore(f"{criterion}: a score is between 0 and 100")
@@ -136,17 +207,23 @@ def check_score(criterion: str, score: Decimal) -> None:
         raise InvalidScore(f"{criterion}: a score has at most two decimal places")
 
 
-def weighted_total(scores: Mapping[str, Decimal]) -> Decimal:
-    """An expert's total; every criterion must be scored."""
-    missing = [c.code for c in CRITERIA if c.code not in scores]
+def weighted_total(
+    scores: Mapping[str, Decimal], criteria: Sequence[Criterion] = CRITERIA
+) -> Decimal:
+    """An expert's total (R-REV-4): the weighted sum of their scores (criterion code -> Decimal
+    0-100) over ``criteria`` (default: the selection set), rounded half-up to two places once,
+    at the end. Raises InvalidScore when a criterion is unscored; TypeError for a float."""
+    missing = [c.code for c in criteria if c.code not in scores]
     if missing:
         raise InvalidScore(f"not every criterion is scored: {', '.join(missing)}")
-    total = sum((scores[c.code] * c.weight for c in CRITERIA), Decimal(0))
+    total = sum((scores[c.code] * c.weight for c in criteria), Decimal(0))
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def aggregate(totals: Iterable[Decimal]) -> Decimal:
-    """The review's result: mean of totals, trimmed of the extremes with 5 or more experts."""
+    """The panel's result (R-REV-4): the mean of the experts' totals, trimmed of one highest and
+    one lowest with 5 or more experts; Decimal, rounded half-up to two places. Raises
+    InvalidScore with fewer than 3 totals."""
     ordered = sorted(totals)
     if len(ordered) < MIN_EXPERTS:
         raise InvalidScore(f"a review needs at least {MIN_EXPERTS} experts' totals")

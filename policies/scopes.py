@@ -20,7 +20,7 @@ from models.centres import AllianceMember, Centre, CentreStatusEvent
 from models.cultivation import Indicator, IndicatorProgress, Inspection, TaskAgreement
 from models.documents import Document, DocumentVersion, OwnerType
 from models.reference import Organisation
-from models.reviews import Review, ReviewAssignment, Score, live_assignments
+from models.reviews import PanelSubject, Review, ReviewAssignment, Score, live_assignments
 from policies.enforcer import Access, Authorizer
 from policies.vocabulary import Action, Resource, Role
 
@@ -120,10 +120,14 @@ def visible_status_events(authz: Authorizer) -> QuerySet[CentreStatusEvent]:
     return through_centre(CentreStatusEvent, authz)
 
 
-def visible_reviews(authz: Authorizer) -> QuerySet[Review]:
-    """Reviews of the centres the caller reads; what of a review each role sees is decided in
-    the review's fields (blind scoring), not here."""
-    return through_centre(Review, authz)
+def visible_reviews(
+    authz: Authorizer, subject_type: PanelSubject | None = None
+) -> QuerySet[Review]:
+    """Reviews (expert panels) of the centres the caller reads, of one subject type if given
+    (a centre's ``review`` is its selection panel); what of a review each role sees is decided
+    in the review's fields (blind scoring), not here."""
+    reviews = through_centre(Review, authz)
+    return reviews if subject_type is None else reviews.filter(subject_type=subject_type)
 
 
 def own_assignments(authz: Authorizer) -> QuerySet[ReviewAssignment]:

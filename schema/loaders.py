@@ -21,7 +21,7 @@ from models.cultivation import Indicator, IndicatorProgress, Inspection, TaskAgr
 from models.documents import Document, DocumentVersion
 from models.lifecycle import LIVE, duplicates_direction
 from models.reference import City, Industry
-from models.reviews import Review, ReviewAssignment, Score
+from models.reviews import PanelSubject, Review, ReviewAssignment, Score
 from policies import scopes
 from policies.enforcer import Authorizer
 
@@ -71,12 +71,14 @@ def _single(
     return load
 
 
-def _own_scores_by_centre(
+def _own_scores_by_review(
     authz: Authorizer,
 ) -> Callable[[list[UUID]], Awaitable[list[list[Score]]]]:
+    """The caller's own scores on each panel (R-REV-3): two statements, whatever the batch."""
+
     async def load(keys: list[UUID]) -> list[list[Score]]:
-        assignments = await scopes.own_assignments(authz).filter(centre_id__in=keys)
-        by_assignment = {a.id: a.centre_id for a in assignments}
+        assignments = await scopes.own_assignments(authz).filter(review_id__in=keys)
+        by_assignment = {a.id: a.review_id for a in assignments}
         groups: dict[UUID, list[Score]] = defaultdict(list)
         if by_assignment:
             scores = await scopes.own_scores(authz).filter(assignment_id__in=list(by_assignment))
@@ -135,17 +137,20 @@ class Loaders:
         self.events_by_centre: DataLoader[UUID, list[CentreStatusEvent]] = DataLoader(
             load_fn=_grouped(lambda: scopes.visible_status_events(authz), "centre_id")
         )
+        # A centre's review is its selection review; other panels load by their own subject.
         self.review_by_centre: DataLoader[UUID, Review | None] = DataLoader(
-            load_fn=_single(lambda: scopes.visible_reviews(authz), "centre_id")
+            load_fn=_single(
+                lambda: scopes.visible_reviews(authz, PanelSubject.SELECTION), "centre_id"
+            )
         )
-        self.assignments_by_centre: DataLoader[UUID, list[ReviewAssignment]] = DataLoader(
-            load_fn=_grouped(lambda: scopes.all_assignments(authz), "centre_id")
+        self.assignments_by_review: DataLoader[UUID, list[ReviewAssignment]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.all_assignments(authz), "review_id")
         )
         self.scores_by_assignment: DataLoader[UUID, list[Score]] = DataLoader(
             load_fn=_grouped(lambda: scopes.all_scores(authz), "assignment_id")
         )
-        self.own_scores_by_centre: DataLoader[UUID, list[Score]] = DataLoader(
-            load_fn=_own_scores_by_centre(authz)
+        self.own_scores_by_review: DataLoader[UUID, list[Score]] = DataLoader(
+            load_fn=_own_scores_by_review(authz)
         )
         self.expert = DataLoader(load_fn=_by_id(lambda: scopes.assigned_experts(authz)))
         self.agreement_by_centre: DataLoader[UUID, TaskAgreement | None] = DataLoader(

@@ -1,7 +1,8 @@
-"""The expert review as each role may see it (R-REV-3, R-REV-5).
+"""The expert review (an expert panel) as each role may see it (R-REV-3, R-REV-5).
 
 Provincial staff see every expert's scores; an expert sees only their own; the enterprise and
-the bureau see the result after finalising, never a name beside a score.
+the bureau see the result after finalising, never a name beside a score. A panel's criteria
+are its own criteria set's; its assignments and scores load by the panel's id.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from models import reviews as m
 from models.accounts import User
 from policies.vocabulary import Action, Resource
 from schema.context import Info
+from schema.convert import FromRow, convert
 from schema.errors import NotAllowed
 from schema.reference.types import Organisation, load_organisation
 
@@ -44,12 +46,12 @@ class ExpertScores:
 
 
 @strawberry.type(description="The expert review of an application / 专家评审")
-class Review:
+class Review(FromRow[m.Review]):
     id: strawberry.ID
     status: str
     expert_count: int
     finalised_at: datetime | None
-    centre_id: strawberry.Private[UUID]
+    criteria_set: strawberry.Private[str]
     _result: strawberry.Private[Decimal | None]
     _onsite_check: strawberry.Private[str]
     _opinion: strawberry.Private[str]
@@ -58,7 +60,7 @@ class Review:
     def criteria(self) -> list[Criterion]:
         return [
             Criterion(code=c.code, name_zh=c.name_zh, name_en=c.name_en, weight=c.weight)
-            for c in m.CRITERIA
+            for c in m.criteria_of(self.criteria_set)
         ]
 
     async def _staff(self, info: Info) -> bool:
@@ -83,7 +85,7 @@ class Review:
     @strawberry.field(description="The caller's own scores, for an assigned expert / 我的评分")
     async def my_scores(self, info: Info) -> list[CriterionScore]:
         loaders = await info.context.loaders()
-        rows = await loaders.own_scores_by_centre.load(self.centre_id)
+        rows = await loaders.own_scores_by_review.load(UUID(self.id))
         return [
             CriterionScore(criterion=r.criterion, score=r.score, comment=r.comment) for r in rows
         ]
@@ -93,7 +95,7 @@ class Review:
         if not await self._staff(info):
             raise NotAllowed("only provincial staff see individual experts' scores")
         loaders = await info.context.loaders()
-        assignments = await loaders.assignments_by_centre.load(self.centre_id)
+        assignments = await loaders.assignments_by_review.load(UUID(self.id))
         all_scores = await loaders.scores_by_assignment.load_many([a.id for a in assignments])
         experts = await loaders.expert.load_many([a.expert_id for a in assignments])
         result = []
@@ -110,19 +112,6 @@ class Review:
                 )
             )
         return result
-
-    @classmethod
-    def of(cls, row: m.Review) -> Review:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            status=str(row.status),
-            expert_count=row.expert_count,
-            finalised_at=row.finalised_at,
-            centre_id=row.centre_id,
-            _result=row.result,
-            _onsite_check=row.onsite_check,
-            _opinion=row.opinion,
-        )
 
 
 @strawberry.type(
@@ -151,10 +140,7 @@ class Expert:
 
     @classmethod
     def of(cls, row: User) -> Expert:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            username=row.username,
-            display_name=row.display_name,
-            organisation_id=row.organisation_id,
-            conflict_ids=tuple(m.declared_organisations(row.declared_conflicts)),
+        """The expert as GraphQL, with the organisations they declared a conflict with."""
+        return convert(
+            cls, row, conflict_ids=tuple(m.declared_organisations(row.declared_conflicts))
         )
