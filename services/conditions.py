@@ -19,7 +19,7 @@ from models.lifecycle import (
     cultivation_over,
     duplicates_direction,
 )
-from models.reviews import MIN_EXPERTS, Review, ReviewStatus, live_assignments
+from models.reviews import MIN_EXPERTS, PanelSubject, Review, ReviewStatus, live_assignments
 from services.errors import BadInput, InvalidMove
 
 
@@ -74,14 +74,20 @@ async def _no_duplicate_unless_overridden(
         centre.duplicate_override_reason = reason
 
 
+def _selection_review(centre: Centre) -> QuerySet[Review]:
+    # The application's own panel: a centre also has assessment panels (R-ASM-4/5).
+    return Review.filter(subject_type=PanelSubject.SELECTION, subject_id=centre.id)
+
+
 async def _enough_experts(centre: Centre) -> None:
-    assigned = await live_assignments().filter(centre_id=centre.id).count()
+    review = await _selection_review(centre).first()
+    assigned = 0 if review is None else await live_assignments().filter(review_id=review.id).count()
     if assigned < MIN_EXPERTS:
         raise BadInput(f"assign at least {MIN_EXPERTS} experts first ({assigned} assigned)")
 
 
 async def _review_finalised(centre: Centre, *, onsite_check: bool) -> None:
-    review = await Review.get_or_none(centre_id=centre.id)
+    review = await _selection_review(centre).first()
     if review is None or review.status is not ReviewStatus.FINALISED:
         raise BadInput("finalise the expert review first")
     if onsite_check and not review.onsite_check.strip():
