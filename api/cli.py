@@ -56,9 +56,10 @@ async def _token(settings: Settings, username: str) -> int:
     from api.tokens import issue_token
     from models.accounts import User
     from models.audit import AuditEvent, Outcome, append
+    from services.text import username_form
 
     async def work() -> int:
-        user = await User.get_or_none(username=username.lower())
+        user = await User.get_or_none(username=username_form(username))
         if user is None or not user.is_active:
             print(f"no active user named {username!r}", file=sys.stderr)
             return 1
@@ -152,7 +153,12 @@ async def _seed_demo(settings: Settings, if_empty: bool) -> int:
 async def _create_admin(settings: Settings, username: str, display_name: str) -> int:
     from services.accounts import ensure_admin
     from services.passwords import WeakPassword, check_policy
+    from services.text import USERNAME, username_form
 
+    username = username_form(username)
+    if not USERNAME.fullmatch(username):
+        print("refused: username: 1 to 64 letters, digits, '-', '_' or '.'", file=sys.stderr)
+        return 2
     password = os.environ.get("MIC_ADMIN_PASSWORD") or getpass.getpass("password: ")
     try:
         check_policy(password, username)
@@ -161,7 +167,7 @@ async def _create_admin(settings: Settings, username: str, display_name: str) ->
         return 2
 
     async def work() -> int:
-        created = await ensure_admin(username.lower(), display_name, password)
+        created = await ensure_admin(username, display_name, password)
         print("created" if created else "exists: nothing changed")
         return 0
 

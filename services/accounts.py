@@ -28,6 +28,7 @@ from services.changes import changing, creating
 from services.errors import BadInput, Conflict, NotFound
 from services.passwords import hash_password_async
 from services.sessions import Security, bump_tokens, check_password
+from services.text import USERNAME, username_form
 
 ACTOR = "mic-cli"  # the audit log's actor for accounts the operator creates from the shell
 
@@ -69,8 +70,8 @@ async def create_user(actor: Actor, security: Security, terms: NewUser) -> User:
     NotAllowed (no role may create users), BadInput (username, displayName, password policy),
     NotFound (organisation), Conflict (the username is taken)."""
     await actor.require(Resource.USER, Action.CREATE)
-    username = terms.username.strip().lower()
-    if not username or len(username) > 64 or not all(c.isalnum() or c in "-_." for c in username):
+    username = username_form(terms.username)
+    if not USERNAME.fullmatch(username):
         raise BadInput("username: 1 to 64 letters, digits, '-', '_' or '.'", field="username")
     display_name = terms.display_name.strip()
     if not display_name or len(display_name) > 128:

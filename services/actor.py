@@ -186,5 +186,11 @@ class Actor:
         if connection is not None:
             await audit.append(event, connection)
         else:
-            async with in_transaction() as conn:
-                await audit.append(event, conn)
+            # Shielded: graphql-core cancels a field's siblings when it fails, and a transaction
+            # cancelled half-open would keep SQLite's lock (every later statement would wait).
+            await asyncio.shield(_append_alone(event))
+
+
+async def _append_alone(event: AuditEvent) -> None:
+    async with in_transaction() as conn:
+        await audit.append(event, conn)

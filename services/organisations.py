@@ -10,6 +10,8 @@ from policies.vocabulary import Action, Resource
 from services.actor import Actor
 from services.changes import creating
 from services.errors import BadInput, Conflict
+from services.text import key_form
+from services.values import text
 
 
 async def create_organisation(
@@ -28,9 +30,10 @@ async def create_organisation(
     BadInput (name, shortName, creditCode, unknown cityCode), Conflict (credit code or short
     name already registered)."""
     await actor.require(Resource.ORGANISATION, Action.CREATE)
-    name, short_name = name.strip(), short_name.strip()
-    if not name or len(name) > 200:
-        raise BadInput("name must have 1 to 200 characters", field="name")
+    name = text(name, "name", 200)
+    # The short name is a key: stored in NFKC without invisible characters, unique regardless
+    # of case or full-width forms.
+    short_name = key_form(text(short_name, "shortName", 64))
     if not short_name or len(short_name) > 64:
         raise BadInput("shortName must have 1 to 64 characters", field="shortName")
     try:
@@ -42,7 +45,7 @@ async def create_organisation(
         raise BadInput(f"unknown city code {city_code}", field="cityCode")
     if await Organisation.filter(credit_code=code).exists():
         raise Conflict("an organisation with this credit code is already registered")
-    if await Organisation.filter(short_name=short_name).exists():
+    if await Organisation.filter(short_name__iexact=short_name).exists():
         raise Conflict("an organisation with this short name is already registered")
     try:
         async with creating(

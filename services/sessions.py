@@ -23,6 +23,7 @@ from models.audit import Outcome
 from models.base import utcnow
 from services.actor import Actor
 from services.errors import BadInput, RateLimited, Unauthenticated
+from services.text import username_form
 
 GENERIC_FAILURE = "invalid username or password"
 
@@ -124,7 +125,7 @@ async def sign_in(
     RateLimited (too many attempts, see ``claim_attempt``) and Unauthenticated with one generic
     message for an unknown user, a wrong password or a disabled account (audited as
     ``auth.login`` failure; a success is audited too)."""
-    key = username.strip().lower()[:64]
+    key = username_form(username)[:64]
     await claim_attempt(actor, security, key)
     user = await User.get_or_none(username=key)
     stored = user.password_hash if user else security.dummy_hash()

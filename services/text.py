@@ -9,6 +9,7 @@ and compatibility forms.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -59,9 +60,25 @@ def trimmed(value: str) -> str:
     return value[start:end]
 
 
+def key_form(value: str) -> str:
+    """A key as stored: NFKC (full-width → ASCII, compatibility forms folded), trimmed, format
+    characters (zero-width space, BOM, bidi marks) removed; case kept for display."""
+    folded = trimmed(unicodedata.normalize("NFKC", value))
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
 def normal_key(value: str) -> str:
     """The form in which keys that must be unique are compared (short names, usernames):
     NFKC (full-width → ASCII, compatibility forms folded), invisible characters removed,
     case-folded."""
-    folded = unicodedata.normalize("NFKC", value)
-    return "".join(ch for ch in folded if not _invisible(ch)).casefold()
+    return key_form(value).casefold()
+
+
+# Usernames: ASCII letters, digits, '-', '_' and '.', starting with a letter or digit, 1 to 64.
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+
+
+def username_form(value: str) -> str:
+    """A username as stored and as looked up at sign-in: ``normal_key`` (NFKC, invisible
+    characters removed, case-folded), so that ``ＡＤＭＩＮ`` and ``admin\u200b`` are ``admin``."""
+    return normal_key(value)

@@ -401,3 +401,58 @@ async def test_hostile_search_terms_are_bounded(
 ) -> None:
     body = await api.gql(query, {"s": "汽" * 101}, token=world.token(admin))
     assert error_codes(body) == ["BAD_USER_INPUT"], body
+
+
+CREATE_ORG = (
+    """mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { shortName } }"""
+)
+
+
+@pytest.mark.parametrize("short", ["ＧＸＬＧ", "gxlg\u200b", "GxLg"])
+async def test_hostile_short_names_are_one_key_whatever_their_form(
+    api: Api, world: World, admin: User, short: str
+) -> None:
+    # given an organisation registered as "gxlg"
+    staff = world.token(admin)
+    first = {
+        "name": "广西柳工",
+        "shortName": "gxlg",
+        "creditCode": "91450200000000019A",
+        "kind": "ENTERPRISE",
+        "cityCode": "450200",
+    }
+    registered = await api.gql(CREATE_ORG, {"i": first}, token=staff)
+    assert not registered.get("errors"), registered
+    # when another registers the same short name in full width, with a zero-width space, or
+    # in other case, then it is the same key: a conflict
+    second = {**first, "shortName": short, "creditCode": "914501000000000270"}
+    body = await api.gql(CREATE_ORG, {"i": second}, token=staff)
+    assert error_codes(body) == ["CONFLICT"], body
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("ＡＬＩＣＥ", "alice"), ("alice\u200b", "alice"), (" Alice ", "alice")],
+)
+async def test_hostile_usernames_are_stored_and_found_in_one_form(
+    api: Api, world: World, admin: User, typed: str, stored: str
+) -> None:
+    create = """mutation($u: String!) { createUser(input: {username: $u, displayName: "A",
+      password: "Correct-Horse-9!"}) { username } }"""
+    body = await api.gql(create, {"u": typed}, token=world.token(admin))
+    assert not body.get("errors"), body
+    assert body["data"]["createUser"]["username"] == stored
+    login = (
+        """mutation($u: String!) { login(username: $u, password: "Correct-Horse-9!") { token } }"""
+    )
+    assert not (await api.gql(login, {"u": typed.upper()})).get("errors")
+
+
+@pytest.mark.parametrize("typed", ["用户", "a b", "-alice", "ａ" * 65])
+async def test_hostile_usernames_outside_the_safe_alphabet_are_refused(
+    api: Api, world: World, admin: User, typed: str
+) -> None:
+    create = """mutation($u: String!) { createUser(input: {username: $u, displayName: "A",
+      password: "Correct-Horse-9!"}) { username } }"""
+    body = await api.gql(create, {"u": typed}, token=world.token(admin))
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
