@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from services.passwords import hash_password
 from models.accounts import RoleBinding, RoleName, User
 from models.centres import AllianceMember, Centre, CentreStatus, MemberRole
 from models.credit_code import make_credit_code
 from models.reference import City, Industry, Organisation, OrganisationKind
+from services.passwords import hash_password
 
 
 async def build(centres: int, members_per_centre: int = 4, seed: int = 7) -> dict[str, User]:
