@@ -5,7 +5,6 @@ from __future__ import annotations
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from services.passwords import hash_password_async
 from demo.centres import CENTRES
 from demo.organisations import ORGANISATIONS
 from demo.seed_accounts import seed_accounts
@@ -19,6 +18,7 @@ from models.base import utcnow
 from models.centres import Centre
 from models.reference import City, Industry
 from models.reference_data import load_reference_data
+from services.passwords import hash_password_async
 
 ACTOR = "mic-cli"
 
