@@ -59,6 +59,14 @@ class MicGraphQL(GraphQL[Context, None]):
             ]
         return await super().process_result(request, result)
 
+    def decode_json(self, data: str | bytes) -> object:
+        # Bytes that are not UTF-8 and JSON nested past the parser's recursion are the client's
+        # fault: strawberry answers its 400 for JSONDecodeError, so that is what they become.
+        try:
+            return json.loads(data)
+        except (UnicodeDecodeError, RecursionError) as exc:
+            raise json.JSONDecodeError("the body is not UTF-8 JSON", "", 0) from exc
+
     def encode_json(self, response_data: object) -> str:
         # Chinese names stay readable in responses and logs.
         return json.dumps(response_data, ensure_ascii=False, separators=(",", ":"))

@@ -12,6 +12,7 @@ import re
 from enum import StrEnum
 
 from graphql import GraphQLError
+from tortoise.exceptions import ValidationError
 
 from policies.enforcer import Forbidden
 from services.errors import (
@@ -147,6 +148,10 @@ def shape_error(
         )
     if isinstance(original, Forbidden):
         original = NotAllowed(str(original))
+    if isinstance(original, ValidationError):
+        # A value the ORM refused for its column (too long, out of range): the caller's input.
+        # The message is not echoed: it holds the whole value.
+        original = BadInput("a value is out of range for its field")
     if unavailable and isinstance(original, unavailable):
         original = Unavailable("the service is busy; try again shortly")
     if isinstance(original, DomainError):

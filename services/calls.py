@@ -17,6 +17,7 @@ from services.access import parse_id
 from services.actor import Actor
 from services.changes import changing, creating
 from services.errors import BadInput
+from services.values import programme_day
 
 
 class CallTerms(Protocol):
@@ -58,6 +59,8 @@ async def _checked(
         raise BadInput("year must be a calendar year", field="year")
     if terms.opens_at.tzinfo is None or terms.closes_at.tzinfo is None:
         raise BadInput("opensAt and closesAt need a time zone (UTC: ...Z)")
+    programme_day(terms.opens_at.date(), "opensAt")
+    programme_day(terms.closes_at.date(), "closesAt")
     if terms.closes_at <= terms.opens_at:
         raise BadInput("closesAt must be after opensAt", field="closesAt")
     codes = list(dict.fromkeys(terms.industries))

@@ -456,3 +456,56 @@ async def test_hostile_usernames_outside_the_safe_alphabet_are_refused(
       password: "Correct-Horse-9!"}) { username } }"""
     body = await api.gql(create, {"u": typed}, token=world.token(admin))
     assert error_codes(body) == ["BAD_USER_INPUT"], body
+
+
+# --- found by a fresh attacker: values the ORM refused, bodies that are not JSON ------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "value"),
+    [
+        ("query($s: String) { centres(filter: {industry: $s}) { totalCount } }", "x" * 65),
+        ("query($s: String) { centres(filter: {cityCode: $s}) { totalCount } }", "x" * 300),
+        ("query($s: String) { centres(filter: {industry: $s}) { totalCount } }", "汽" * 10_000),
+    ],
+)
+async def test_hostile_filter_values_longer_than_their_keys_are_bad_input(
+    api: Api, world: World, admin: User, query: str, value: str
+) -> None:
+    body = await api.gql(query, {"s": value}, token=world.token(admin))
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"query":"{ me { username \\xff } }"}'.replace(b"\\xff", b"\xff"),  # not UTF-8
+        b'{"query":"{ __typename }","variables":{"a":' + b"[" * 100_000 + b"]" * 100_000 + b"}}",
+        b'{"query":"{ __typename }","variables":{"a":'
+        + b'{"b":' * 50_000
+        + b"1"
+        + b"}" * 50_000
+        + b"}}",
+    ],
+)
+async def test_hostile_bodies_that_are_not_json_are_400(
+    client: httpx.AsyncClient, settings: Settings, raw: bytes
+) -> None:
+    big = settings.model_copy(update={"max_body_bytes": 1_000_000})
+    async for http in _client(big):
+        response = await http.post(
+            "/graphql", content=raw, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400, response.text
+
+
+@pytest.mark.parametrize("opens", ["0001-01-01T00:00:00Z", "1999-12-31T23:00:00Z"])
+async def test_hostile_call_instants_outside_the_programme_are_refused(
+    api: Api, world: World, opens: str
+) -> None:
+    staff = await world.user(RoleName.PROVINCIAL_STAFF)
+    create = """mutation($o: DateTime!, $c: DateTime!) { createCall(input: {year: 2030,
+      title: "t", opensAt: $o, closesAt: $c, publish: false}) { id } }"""
+    for o, c in ((opens, "2030-01-01T00:00:00Z"), ("2030-01-01T00:00:00Z", "9999-12-31T23:59:59Z")):
+        body = await api.gql(create, {"o": o, "c": c}, token=world.token(staff))
+        assert error_codes(body) == ["BAD_USER_INPUT"], body

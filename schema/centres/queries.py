@@ -13,7 +13,7 @@ from schema.context import Info
 from schema.enums import value_of
 from schema.ids import find
 from schema.pagination import Connection, paginate
-from services.values import search_term
+from services.values import search_term, text
 
 
 @strawberry.input(description="Narrow the list of centres / 筛选条件")
@@ -29,10 +29,11 @@ def _narrow(queryset: QuerySet[m.Centre], flt: CentreFilter | None) -> QuerySet[
         return queryset
     if flt.status is not None:
         queryset = queryset.filter(status=m.CentreStatus(value_of(flt.status)))
+    # Codes are short keys: a longer value cannot match, and would fail the column's validation.
     if flt.industry:
-        queryset = queryset.filter(industry__code=flt.industry)
+        queryset = queryset.filter(industry__code=text(flt.industry, "industry", 64))
     if flt.city_code:
-        queryset = queryset.filter(city__code=flt.city_code)
+        queryset = queryset.filter(city__code=text(flt.city_code, "cityCode", 6))
     term = search_term(flt.search)
     if term:
         queryset = queryset.filter(name__icontains=term)
