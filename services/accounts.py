@@ -28,7 +28,7 @@ from services.changes import changing, creating
 from services.errors import BadInput, Conflict, NotFound
 from services.passwords import hash_password_async
 from services.sessions import Security, bump_tokens, check_password
-from services.text import USERNAME, username_form
+from services.text import USERNAME, trimmed, username_form, visible_length
 
 ACTOR = "mic-cli"  # the audit log's actor for accounts the operator creates from the shell
 
@@ -66,15 +66,16 @@ async def _managed_user(actor: Actor, user_id: object, action: Action) -> User:
 async def create_user(actor: Actor, security: Security, terms: NewUser) -> User:
     """Create an account (audited ``user.create``, after = the user's snapshot).
 
-    The username is trimmed and lower-cased: 1 to 64 letters, digits, '-', '_' or '.'. Raises
+    The username is stored in one form (``username_form``: NFKC, format characters removed,
+    case-folded) and must be 1 to 64 ASCII letters, digits, '-', '_' or '.'. Raises
     NotAllowed (no role may create users), BadInput (username, displayName, password policy),
     NotFound (organisation), Conflict (the username is taken)."""
     await actor.require(Resource.USER, Action.CREATE)
     username = username_form(terms.username)
     if not USERNAME.fullmatch(username):
         raise BadInput("username: 1 to 64 letters, digits, '-', '_' or '.'", field="username")
-    display_name = terms.display_name.strip()
-    if not display_name or len(display_name) > 128:
+    display_name = trimmed(terms.display_name)
+    if not visible_length(display_name) or len(display_name) > 128:
         raise BadInput("displayName must have 1 to 128 characters", field="displayName")
     check_password(security, terms.password, username)
     organisation_id = None

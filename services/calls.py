@@ -17,7 +17,8 @@ from services.access import parse_id
 from services.actor import Actor
 from services.changes import changing, creating
 from services.errors import BadInput
-from services.values import programme_day
+from services.text import trimmed, visible_length
+from services.values import count, programme_day, text
 
 
 class CallTerms(Protocol):
@@ -52,9 +53,10 @@ class CallTerms(Protocol):
 async def _checked(
     terms: CallTerms, required_documents: Sequence[DocumentKind]
 ) -> dict[str, object]:
-    title = terms.title.strip()
-    if not title or len(title) > 200:
+    title = trimmed(terms.title)
+    if not visible_length(title) or len(title) > 200:
         raise BadInput("title must have 1 to 200 characters", field="title")
+    count(terms.industries, "industries", most=50)
     if not 2000 <= terms.year <= 2100:
         raise BadInput("year must be a calendar year", field="year")
     if terms.opens_at.tzinfo is None or terms.closes_at.tzinfo is None:
@@ -75,9 +77,9 @@ async def _checked(
         "opens_at": terms.opens_at,
         "closes_at": terms.closes_at,
         "industries": codes,
-        "conditions": terms.conditions,
+        "conditions": text(terms.conditions, "conditions", 20000, required=False),
         "required_documents": list(dict.fromkeys(kind.value for kind in required_documents)),
-        "support_policy": terms.support_policy,
+        "support_policy": text(terms.support_policy, "supportPolicy", 20000, required=False),
     }
 
 
