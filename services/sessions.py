@@ -121,9 +121,9 @@ async def sign_in(
 ) -> tuple[User, IssuedToken]:
     """Sign in: the user and a fresh access token.
 
-    The username is matched trimmed and lower-cased. An outdated password hash is upgraded. Raises
-    RateLimited (too many attempts, see ``claim_attempt``) and Unauthenticated with one generic
-    message for an unknown user, a wrong password or a disabled account (audited as
+    The username is matched in its one form (``username_form``); an outdated hash is upgraded.
+    Raises RateLimited (too many attempts, see ``claim_attempt``) and Unauthenticated with one
+    generic message for an unknown user, a wrong password or a disabled account (audited as
     ``auth.login`` failure; a success is audited too)."""
     key = username_form(username)[:64]
     await claim_attempt(actor, security, key)
