@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from typing import TypeVar
-from uuid import UUID
 
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from schema.errors import NotFound
+from services.access import parse_id
+from services.errors import NotFound
 
 ModelT = TypeVar("ModelT", bound=Model)
 
-
-def parse_id(value: str, what: str) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise NotFound(what) from None
+__all__ = ["find", "parse_id"]
 
 
 async def find(queryset: QuerySet[ModelT], value: str, what: str) -> ModelT:
-    """One row of a scoped queryset by opaque id; absent, malformed or outside scope: NOT_FOUND."""
+    """One row of a scoped queryset by opaque id; absent, malformed or outside scope: NotFound."""
     row = await queryset.get_or_none(id=parse_id(value, what))
     if row is None:
         raise NotFound(what)
