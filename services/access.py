@@ -6,7 +6,11 @@ read at all is NotFound, exactly like a missing id (R-ACC-5).
 
 from __future__ import annotations
 
+from typing import TypeVar
 from uuid import UUID
+
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from models.audit import Outcome
 from models.centres import Centre
@@ -25,6 +29,18 @@ def parse_id(value: object, what: str) -> UUID:
         return UUID(str(value))
     except ValueError:
         raise NotFound(what) from None
+
+
+RowT = TypeVar("RowT", bound=Model)
+
+
+async def find(scope: QuerySet[RowT], value: object, what: str) -> RowT:
+    """One row of a scoped queryset by opaque id; absent, malformed or outside the scope are
+    alike: NotFound(what)."""
+    row = await scope.get_or_none(id=parse_id(value, what))
+    if row is None:
+        raise NotFound(what)
+    return row
 
 
 async def centre_for(

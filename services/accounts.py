@@ -13,7 +13,6 @@ from typing import Protocol, TypeVar
 from uuid import UUID
 
 from tortoise.exceptions import IntegrityError
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.accounts import RoleBinding, RoleName, User
@@ -22,10 +21,10 @@ from models.base import Entity, utcnow
 from models.reference import City, Organisation
 from policies import scopes
 from policies.vocabulary import Action, Resource
-from services.access import parse_id
+from services.access import find, parse_id
 from services.actor import Actor
 from services.changes import changing, creating
-from services.errors import BadInput, Conflict, NotFound
+from services.errors import BadInput, Conflict
 from services.passwords import hash_password_async
 from services.sessions import Security, bump_tokens, check_password
 from services.text import USERNAME, trimmed, username_form, visible_length
@@ -51,16 +50,9 @@ class NewUser(Protocol):
     def organisation_id(self) -> str | None: ...
 
 
-async def _find(scope: QuerySet[RowT], value: object, what: str) -> RowT:
-    row = await scope.get_or_none(id=parse_id(value, what))
-    if row is None:
-        raise NotFound(what)
-    return row
-
-
 async def _managed_user(actor: Actor, user_id: object, action: Action) -> User:
     authz = await actor.require(Resource.USER, action)
-    return await _find(scopes.visible_users(authz, action), user_id, "user")
+    return await find(scopes.visible_users(authz, action), user_id, "user")
 
 
 async def create_user(actor: Actor, security: Security, terms: NewUser) -> User:
@@ -80,7 +72,7 @@ async def create_user(actor: Actor, security: Security, terms: NewUser) -> User:
     check_password(security, terms.password, username)
     organisation_id = None
     if terms.organisation_id:
-        org = await _find(Organisation.all(), terms.organisation_id, "organisation")
+        org = await find(Organisation.all(), terms.organisation_id, "organisation")
         organisation_id = org.id
     if await User.filter(username=username).exists():
         raise Conflict("this username is taken")
@@ -157,7 +149,7 @@ async def _binding_tenant(
     if role is RoleName.ENTERPRISE:
         if not organisation_id or city_code:
             raise BadInput("an enterprise role needs an organisationId and no cityCode")
-        org = await _find(Organisation.all(), organisation_id, "organisation")
+        org = await find(Organisation.all(), organisation_id, "organisation")
         return None, org.id
     if city_code or organisation_id:
         raise BadInput(f"a {role} role is province-wide: give no cityCode or organisationId")
@@ -178,7 +170,7 @@ async def grant_role(
     Raises NotAllowed, NotFound (user, organisation), BadInput (the tenant does not fit the role,
     unknown city code), Conflict (the user already holds this role in this tenant)."""
     authz = await actor.require(Resource.ROLE_BINDING, Action.GRANT)
-    user = await _find(scopes.visible_users(authz), user_id, "user")
+    user = await find(scopes.visible_users(authz), user_id, "user")
     city_id, org_id = await _binding_tenant(role, city_code, organisation_id)
     async with creating(actor, resource=Resource.ROLE_BINDING, action=Action.GRANT) as creation:
         held = RoleBinding.filter(
