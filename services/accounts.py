@@ -9,7 +9,7 @@ user's very next request.
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Protocol
 from uuid import UUID
 
 from tortoise.exceptions import IntegrityError
@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from models.accounts import RoleBinding, RoleName, User
 from models.audit import AuditEvent, Outcome, append
-from models.base import Entity, utcnow
+from models.base import utcnow
 from models.reference import City, Organisation
 from policies import scopes
 from policies.vocabulary import Action, Resource
@@ -30,8 +30,6 @@ from services.sessions import Security, bump_tokens, check_password
 from services.text import USERNAME, trimmed, username_form, visible_length
 
 ACTOR = "mic-cli"  # the audit log's actor for accounts the operator creates from the shell
-
-RowT = TypeVar("RowT", bound=Entity)
 
 
 class NewUser(Protocol):
