@@ -3,7 +3,7 @@
 # mic: GraphQL service for the Guangxi Manufacturing Innovation Centre programme.
 #
 #   docker build -t mic .
-#   docker run --rm -p 8000:8000 \
+#   docker run --rm -p 8000:8000 --stop-timeout 30 \
 #       -e MIC_TOKEN_SECRET="$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" \
 #       -e MIC_DATABASE_URL=postgres://mic:PASSWORD@HOST:5432/mic \
 #       -e MIC_MIGRATE_ON_START=1 mic
@@ -76,7 +76,11 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"]
 
-# uvicorn handles SIGTERM: stops accepting, drains in-flight requests (20 s max).
+# `mic serve` handles SIGTERM: stops accepting, lets requests in flight finish for
+# MIC_GRACEFUL_SHUTDOWN_S (15 s), answers 503 UNAVAILABLE to those still running, closes the
+# database pool and exits 0. Docker's default stop timeout (10 s) is shorter: run with
+# `--stop-timeout 30` (compose.yaml sets stop_grace_period: 30s), or lower the variable.
+ENV MIC_GRACEFUL_SHUTDOWN_S=15
 STOPSIGNAL SIGTERM
 
 # `mic serve` bounds each connection (api/transport.py), per worker: request head at most

@@ -24,10 +24,9 @@ from strawberry.types import ExecutionResult
 from tortoise import Tortoise, connections
 
 from api.context import build_context
-from api.db import close_db, init_db
+from api.db import RETRY_AFTER_S, close_db, database_unavailable, init_db, outage
 from api.document_routes import DocumentRoutes
 from api.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
-from api.pg_backend import PoolTimeout
 from api.security import ServiceSecurity
 from api.settings import Settings, get_settings
 from policies.enforcer import load_matrix
@@ -35,7 +34,7 @@ from schema.context import Context
 from schema.errors import shape_error
 from schema.limits import build_extensions
 from schema.root import build_schema
-from services.blobstore import open_blob_store
+from services.blobstore import BlobStore, open_blob_store, storage_problem
 from services.deadlines import run_periodically
 from services.documents import sweep
 
@@ -53,8 +52,13 @@ class MicGraphQL(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         if result.errors:
             request_id = request.scope.get("state", {}).get("request_id", "-")
+            for e in result.errors:
+                if e.original_error is not None and database_unavailable(e.original_error):
+                    outage.note(e.original_error, request_id)  # one line per outage
             result.errors = [
-                shape_error(e, request_id, (PoolTimeout,), production=self.settings.production)
+                shape_error(
+                    e, request_id, database_unavailable, production=self.settings.production
+                )
                 for e in result.errors
             ]
         return await super().process_result(request, result)
@@ -79,8 +83,9 @@ class MicGraphQL(GraphQL[Context, None]):
             list(response_data.get("errors") or []) if isinstance(response_data, dict) else []
         )
         if any((e.get("extensions") or {}).get("code") == "UNAVAILABLE" for e in errors):
-            response.status_code = 503  # the pool had no connection in time: retry later
-            response.headers["retry-after"] = "2"
+            # The database is unreachable or had no answer in time (api/db.py): retry later.
+            response.status_code = 503
+            response.headers["retry-after"] = str(RETRY_AFTER_S)
         return response
 
     async def get_context(
@@ -93,13 +98,42 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def readyz(_: Request) -> Response:
+async def readyz(request: Request) -> Response:
     try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception:  # any failure means "not ready"
-        log.warning("readiness check failed", exc_info=True)
+        # Bounded: a database that accepts the connection but never answers is not ready either.
+        await asyncio.wait_for(connections.get("default").execute_query("SELECT 1"), timeout=5)
+    except Exception as exc:  # any failure means "not ready"
+        if database_unavailable(exc):
+            outage.note(exc)  # one line per outage, not a traceback per probe
+        else:
+            log.warning("readiness check failed", exc_info=True)
         return JSONResponse({"status": "unavailable"}, status_code=503)
+    outage.recovered()
+    # Document storage (blob store and upload spool) must take a small write.
+    if failing := await storage_problem(*request.app.state.storage):
+        return JSONResponse({"status": "unavailable", "storage": failing}, status_code=503)
     return JSONResponse({"status": "ok"})
+
+
+async def _start_up_chores(
+    settings: Settings, store: BlobStore, *, first_delay_s: float = 1.0, max_delay_s: float = 60.0
+) -> None:
+    """The upload sweep at start-up, retried with backoff while the database is unavailable."""
+    delay = first_delay_s
+    while True:
+        try:
+            swept = await sweep(store, timedelta(hours=1), Path(settings.upload_tmp_dir))
+        except Exception as exc:
+            if database_unavailable(exc):
+                outage.note(exc, "start-up")
+            else:
+                log.warning("start-up upload sweep failed; retrying", exc_info=True)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_delay_s)
+            continue
+        if swept:
+            log.warning("removed %d abandoned uploads", swept)
+        return
 
 
 def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Any:
@@ -110,13 +144,13 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         if manage_db and not Tortoise._inited:
+            # Lazy: no connection is opened here, so a worker starts while the database is down
+            # (then /readyz answers 503 and requests 503 UNAVAILABLE until it answers).
             await init_db(settings)
-        if manage_db:
-            # Uploads that crashed before committing left intents behind; an hour is far longer
-            # than any upload in flight on another worker.
-            swept = await sweep(store, timedelta(hours=1), Path(settings.upload_tmp_dir))
-            if swept:
-                log.warning("removed %d abandoned uploads", swept)
+        # Uploads that crashed before committing left intents behind; an hour is far longer than
+        # any upload in flight on another worker. Retried in the background until the database
+        # answers, so that start-up never waits for it.
+        chores = asyncio.create_task(_start_up_chores(settings, store)) if manage_db else None
         deadlines = (
             asyncio.create_task(run_periodically(timedelta(seconds=settings.deadline_sweep_s)))
             if manage_db and settings.deadline_sweep_s
@@ -125,6 +159,10 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
         try:
             yield
         finally:
+            if chores is not None:
+                chores.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await chores
             if deadlines is not None:
                 deadlines.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -177,4 +215,5 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
         max_age=600,
     )
     app.add_middleware(RequestIdMiddleware)
+    app.state.storage = (store, Path(settings.upload_tmp_dir))  # for /readyz
     return app

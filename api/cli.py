@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import getpass
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -16,6 +17,9 @@ from tortoise import Tortoise
 
 from api.db import close_db, init_db, tortoise_config
 from api.settings import Settings, get_settings
+
+# sysexits.h EX_UNAVAILABLE: a service the command needs (the database) cannot be reached.
+EX_UNAVAILABLE = 69
 
 
 def _operator() -> str:
@@ -39,6 +43,9 @@ async def _migrate(settings: Settings, cities: Path | None, industries: Path | N
 
     from models.reference_data import load_reference_data
 
+    # A migration may rewrite a large table: no statement timeout (the lock timeout stays, so
+    # that a migration waiting behind live traffic fails rather than stalls every request).
+    settings = settings.model_copy(update={"db_statement_timeout_s": 0.0})
     await migrate(config=tortoise_config(settings))
     await Tortoise.close_connections()
 
@@ -174,33 +181,68 @@ async def _create_admin(settings: Settings, username: str, display_name: str) ->
     return await _with_db(settings, work)
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int, reload: bool) -> int:
+# On SIGTERM uvicorn stops accepting, lets requests in flight finish for this long, then cuts
+# the rest (each answered 503 UNAVAILABLE by api/middleware.py) and closes the database pool.
+# compose.yaml's stop_grace_period (30 s) leaves room for that and for the pool to close.
+GRACEFUL_SHUTDOWN_S = 15
+
+
+def _graceful_shutdown_s(value: str) -> int:
+    seconds = int(value)
+    if not 1 <= seconds <= 300:
+        raise argparse.ArgumentTypeError("must be 1 to 300 seconds")
+    return seconds
+
+
+def _serve(
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int,
+    reload: bool,
+    *,
+    graceful_shutdown_s: int = GRACEFUL_SHUTDOWN_S,
+) -> int:
     """Run uvicorn with the transport limits of ``api.transport`` (each worker process applies
     them to its own connections): httptools pinned, its head size, head and body deadlines and
-    connection cap from ``MIC_*``, keep-alive idle time ``MIC_KEEP_ALIVE_S``."""
+    connection cap from ``MIC_*``, keep-alive idle time ``MIC_KEEP_ALIVE_S``.
+
+    SIGTERM or SIGINT is a clean stop: requests in flight get ``graceful_shutdown_s`` seconds,
+    then the exit status is 0. A worker that fails to start is a fault (uvicorn exits 3)."""
     import uvicorn
 
     from api.transport import LimitedHttpToolsProtocol
 
-    uvicorn.run(
-        "api.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        http=LimitedHttpToolsProtocol,
-        ws="none",  # the service has no WebSocket endpoint: an upgrade is an ordinary request
-        timeout_keep_alive=settings.keep_alive_s,
-        # The protocol refuses connection max_connections + 1 at once; uvicorn's own check (503
-        # when the connections or running requests reach it) then only bounds requests still
-        # running after their client left.
-        limit_concurrency=settings.max_connections + 1,
-        proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        timeout_graceful_shutdown=20,
-        log_config=None,
-        server_header=False,
-    )
+    # uvicorn re-raises the stop signal once it has shut down; caught here, it ends the process
+    # with status 0 instead of being killed by it (143), which would read as a crash.
+    stopped_by: list[int] = []
+    previous = {
+        sig: signal.signal(sig, lambda received, _frame: stopped_by.append(received))
+        for sig in (signal.SIGTERM, signal.SIGINT)
+    }
+    try:
+        uvicorn.run(
+            "api.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            reload=reload,
+            http=LimitedHttpToolsProtocol,
+            ws="none",  # the service has no WebSocket endpoint: an upgrade is an ordinary request
+            timeout_keep_alive=settings.keep_alive_s,
+            # The protocol refuses connection max_connections + 1 at once; uvicorn's own check (503
+            # when the connections or running requests reach it) then only bounds requests still
+            # running after their client left.
+            limit_concurrency=settings.max_connections + 1,
+            proxy_headers=True,
+            forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            timeout_graceful_shutdown=graceful_shutdown_s,
+            log_config=None,
+            server_header=False,
+        )
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return 0
 
 
@@ -214,6 +256,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--reload", action="store_true")
+    serve.add_argument(
+        "--graceful-shutdown-s",
+        type=_graceful_shutdown_s,
+        # a string default goes through ``type`` too, and only when `serve` runs
+        default=os.environ.get("MIC_GRACEFUL_SHUTDOWN_S", str(GRACEFUL_SHUTDOWN_S)),
+        help="seconds requests in flight get after SIGTERM before they are cut with 503 "
+        f"(default MIC_GRACEFUL_SHUTDOWN_S or {GRACEFUL_SHUTDOWN_S}); keep it well under "
+        "the container's stop grace period",
+    )
     migrate = sub.add_parser("migrate", help="apply schema migrations and load reference data")
     migrate.add_argument("--cities", type=Path, help="JSON list of cities (default: Guangxi)")
     migrate.add_argument("--industries", type=Path, help="JSON list of industries")
@@ -250,7 +301,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "serve":
-        return _serve(settings, args.host, args.port, args.workers, args.reload)
+        return _serve(
+            settings,
+            args.host,
+            args.port,
+            args.workers,
+            args.reload,
+            graceful_shutdown_s=args.graceful_shutdown_s,
+        )
     runners: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
         "migrate": lambda: _migrate(settings, args.cities, args.industries),
         "seed-demo": lambda: _seed_demo(settings, args.if_empty),
@@ -260,7 +318,20 @@ def main(argv: list[str] | None = None) -> int:
         "cultivation": lambda: _cultivation_expire(settings),
         "create-admin": lambda: _create_admin(settings, args.username, args.display_name),
     }
-    return asyncio.run(runners[args.command]())
+    try:
+        return asyncio.run(runners[args.command]())
+    except Exception as exc:
+        from api.db import database_unavailable
+
+        if not database_unavailable(exc):
+            raise
+        cause = str(exc) or type(exc).__name__
+        print(
+            f"mic {args.command}: the database is unavailable ({cause}); nothing was done. "
+            "Check MIC_DATABASE_URL and that the database is running, then try again.",
+            file=sys.stderr,
+        )
+        return EX_UNAVAILABLE
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from api.context import build_context
-from api.pg_backend import PoolTimeout
 from api.security import ServiceSecurity
 from models.documents import DocumentKind, DocumentVersion
 from schema.context import Context
@@ -144,10 +143,22 @@ class DocumentRoutes:
                 )
             except UploadRefused as exc:
                 return _error(exc.status, "BAD_USER_INPUT", exc.message, ctx.request_id)
-            except PoolTimeout:
-                return _error(
-                    503, "UNAVAILABLE", "the service is busy; try again shortly", ctx.request_id
+            except Exception as exc:
+                from api.db import RETRY_AFTER_S, database_unavailable, outage
+
+                if not database_unavailable(exc):
+                    raise
+                # The database is unreachable or could not answer in time: retry later, one
+                # warning line per outage (api/db.py), never a traceback per request.
+                outage.note(exc, ctx.request_id)
+                response = _error(
+                    503,
+                    "UNAVAILABLE",
+                    f"the service is unavailable; try again shortly (request id {ctx.request_id})",
+                    ctx.request_id,
                 )
+                response.headers["retry-after"] = str(RETRY_AFTER_S)
+                return response
 
         return endpoint
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -21,6 +22,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger("mic.http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+RETRY_AFTER_S = b"2"  # seconds, on every 503 that does not name its own
 
 
 async def _json(
@@ -46,7 +48,11 @@ def _error(message: str, code: str, request_id: str) -> dict[str, Any]:
 
 
 class RequestIdMiddleware:
-    """Gives every request an id (or keeps a well-formed incoming one), echoes it and logs."""
+    """Gives every request an id (or keeps a well-formed incoming one), echoes it and logs.
+
+    It also answers for what nothing below answered: an unhandled error is a JSON 500
+    (``INTERNAL``) and a request cut by shutdown a JSON 503 (``UNAVAILABLE``), both with the
+    request id; every 503 carries ``Retry-After``."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -58,18 +64,44 @@ class RequestIdMiddleware:
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
-        started, status = time.perf_counter(), 500
+        started, status, response_started = time.perf_counter(), 500, False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
-                status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                status, response_started = message["status"], True
+                headers = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                if status == 503 and not any(k.lower() == b"retry-after" for k, _ in headers):
+                    headers.append((b"retry-after", RETRY_AFTER_S))
+                message["headers"] = headers
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except asyncio.CancelledError:
+            # uvicorn cancels what still runs when the graceful-shutdown period ends: the client
+            # is told to retry (elsewhere, or once the service is back), not handed a bare 500.
+            if response_started:
+                raise  # half an answer cannot be mended: uvicorn closes the connection
+            log.warning("request cut by shutdown", extra={"request_id": request_id})
+            await _json(
+                send_with_id,
+                503,
+                _error(
+                    "the service is shutting down; try again shortly", "UNAVAILABLE", request_id
+                ),
+                [(b"connection", b"close")],
+            )
+        except Exception:
+            # Nothing below answered (a fault no handler mapped): JSON with the request id.
+            if response_started:
+                raise
+            log.exception("unhandled error", extra={"request_id": request_id})
+            await _json(
+                send_with_id,
+                500,
+                _error("internal error; quote the request id", "INTERNAL", request_id),
+            )
         finally:
             log.info(
                 "%s %s %s %.1fms",

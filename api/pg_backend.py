@@ -45,9 +45,23 @@ class _BoundedPool:
 
 
 class BoundedAsyncpgClient(AsyncpgDBClient):
-    def __init__(self, *args: Any, acquire_timeout: float = 5.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        acquire_timeout: float = 5.0,
+        statement_timeout: float = 0.0,
+        lock_timeout: float = 0.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._acquire_timeout = float(acquire_timeout)
+        # Bounds on every connection of the pool, in milliseconds (0 = none): a statement that
+        # runs too long raises QueryCanceledError, a lock not had in time LockNotAvailableError;
+        # both are answered 503 UNAVAILABLE (api/db.py database_unavailable).
+        bounds = {"statement_timeout": statement_timeout, "lock_timeout": lock_timeout}
+        for name, seconds in bounds.items():
+            if float(seconds) > 0:
+                self.server_settings[name] = str(int(float(seconds) * 1000))
 
     async def create_pool(self, **kwargs: Any) -> Any:
         pool = await asyncio.wait_for(asyncpg.create_pool(None, **kwargs), timeout=30)

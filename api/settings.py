@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     # asyncpg pool: bounded, and a caller waits at most this long for a connection (then 503).
     db_pool_max: int = Field(default=10, ge=1, le=200)
     db_acquire_timeout_s: float = Field(default=5.0, gt=0)
+    # PostgreSQL: no statement runs longer, no lock is waited for longer (then 503); 0 = no bound.
+    db_statement_timeout_s: float = Field(default=30.0, ge=0)
+    db_lock_timeout_s: float = Field(default=5.0, ge=0)
+    # SQLite: how long a writer waits for the write lock before answering 503.
+    db_busy_timeout_s: float = Field(default=5.0, ge=0)
 
     token_secret: str = DEV_SECRET
     token_issuer: str = "mic"  # noqa: S105 - a name, not a secret

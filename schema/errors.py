@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from enum import StrEnum
 
 from graphql import GraphQLError
@@ -128,7 +129,7 @@ def without_suggestions(message: str) -> str:
 def shape_error(
     error: GraphQLError,
     request_id: str,
-    unavailable: tuple[type[BaseException], ...] = (),
+    unavailable: tuple[type[BaseException], ...] | Callable[[BaseException], bool] = (),
     *,
     production: bool = False,
 ) -> GraphQLError:
@@ -152,8 +153,17 @@ def shape_error(
         # A value the ORM refused for its column (too long, out of range): the caller's input.
         # The message is not echoed: it holds the whole value.
         original = BadInput("a value is out of range for its field")
-    if unavailable and isinstance(original, unavailable):
-        original = Unavailable("the service is busy; try again shortly")
+    # ``unavailable``: the exception classes, or a predicate (api/db.py database_unavailable),
+    # that mean "the database cannot answer now": retryable, 503 with Retry-After.
+    if (
+        unavailable(original)
+        if callable(unavailable)
+        else bool(unavailable) and isinstance(original, unavailable)
+    ):
+        original = Unavailable(
+            f"the service is unavailable; try again shortly (request id {request_id})",
+            requestId=request_id,
+        )
     if isinstance(original, DomainError):
         return GraphQLError(
             original.message,

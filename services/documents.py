@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 import weakref
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
+from obstore.exceptions import BaseError
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
@@ -37,9 +39,11 @@ from policies import scopes
 from policies.enforcer import Access
 from policies.vocabulary import Action, Resource
 from services.actor import Actor
-from services.blobstore import BlobStore
+from services.blobstore import BlobStore, storage_fault
 from services.errors import BadInput, InvalidMove, NotAllowed, NotFound
 from services.uploads import Received, receive
+
+log = logging.getLogger("mic.documents")
 
 # Weak values: a key's lock lives while an upload holds it, so the map does not grow per hash.
 _local_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -164,6 +168,17 @@ def _sweep_spooled(tmp_dir: Path, older_than: timedelta) -> None:
                 spooled.unlink()
 
 
+async def _put(store: BlobStore, key: str, path: Path, *, unless_present: bool = False) -> None:
+    """Put the spooled file in the store; a failed write (permission, space, an unreachable
+    endpoint) becomes StorageUnavailable."""
+    try:
+        if unless_present and await store.exists(key):
+            return
+        await store.put_file(key, path)
+    except (OSError, BaseError) as exc:  # permission, full disk, a dead endpoint (obstore)
+        raise storage_fault(exc, "blobs") from exc
+
+
 async def _commit_version(
     actor: Actor,
     store: BlobStore,
@@ -178,8 +193,8 @@ async def _commit_version(
     user = (await actor.caller()).user
     async with _local_lock(key), in_transaction() as conn:
         await _lock_key(conn, key)
-        if not await store.exists(key):  # a concurrent discard removed the same bytes: put again
-            await store.put_file(key, received.path)
+        # a concurrent discard may have removed the same bytes: put them again
+        await _put(store, key, received.path, unless_present=True)
         if document is None:
             assert new is not None
             centre_id, kind, title = new
@@ -253,7 +268,7 @@ async def attach(
     key = storage_key(received.sha256)
     pending = await PendingBlob.create(id=uuid4(), storage_key=key)
     try:
-        await store.put_file(key, received.path)
+        await _put(store, key, received.path)
         return await _commit_version(
             actor,
             store,
@@ -265,7 +280,10 @@ async def attach(
             new=new,
         )
     except BaseException:
-        await asyncio.shield(discard(store, pending.id, key))
+        try:
+            await asyncio.shield(discard(store, pending.id, key))
+        except Exception:  # the store (or database) is failing: the intent stays for ``sweep``
+            log.warning("could not discard upload %s; left for the sweep", key, exc_info=True)
         raise
     finally:
         await asyncio.to_thread(received.path.unlink, missing_ok=True)

@@ -52,3 +52,9 @@ class RateLimited(DomainError):
 
 class Unavailable(DomainError):
     """A dependency (the database pool) had no capacity in time; retry shortly."""
+
+
+class StorageUnavailable(Unavailable):
+    """Document storage (the blob store or the upload spool) cannot take the bytes now: not
+    writable, unreachable, or full. Nothing was committed; retry later. ``storage`` in the
+    details says which (``blobs`` or ``spool``) and ``reason`` why (``full`` or ``unwritable``)."""

@@ -1,7 +1,7 @@
 """Receiving an upload: stream the body to a temporary file, hashing, sizing and sniffing it.
 
 The body is never held in memory; a file over the limit or of a refused type stops being read
-at once.
+at once. A spool that cannot be written (missing, read-only, full) is ``StorageUnavailable``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from models.sniffing import ALLOWED, HEAD_BYTES, ZIP_BASED, RefusedPackage, package_kind, sniff
+from services.blobstore import storage_fault
 
 
 class UploadRefused(Exception):
@@ -37,10 +39,18 @@ async def receive(chunks: AsyncIterator[bytes], max_bytes: int, tmp_dir: Path) -
     """Write the stream to a temporary file (in an existing ``tmp_dir``); the caller deletes it."""
     digest, size, head = hashlib.sha256(), 0, b""
     media_type: str | None = None
-    fd, name = tempfile.mkstemp(prefix="upload-", dir=tmp_dir)
+    try:
+        fd, name = tempfile.mkstemp(prefix="upload-", dir=tmp_dir)
+    except OSError as exc:  # the spool is missing, read-only or out of inodes
+        raise storage_fault(exc, "spool") from exc
     path = Path(name)
     try:
-        with os.fdopen(fd, "wb") as out:
+        try:
+            out = os.fdopen(fd, "wb")
+        except OSError as exc:
+            os.close(fd)
+            raise storage_fault(exc, "spool") from exc
+        with out:
             async for chunk in chunks:
                 if not chunk:
                     continue
@@ -52,7 +62,8 @@ async def receive(chunks: AsyncIterator[bytes], max_bytes: int, tmp_dir: Path) -
                     if len(head) >= HEAD_BYTES:
                         media_type = _checked(head)
                 digest.update(chunk)
-                out.write(chunk)
+                _spool(out, chunk)
+            _spool(out, b"")  # flush: a full disk may only show now
         if size == 0:
             raise UploadRefused(400, "the file is empty")
         media_type = media_type or _checked(head)
@@ -62,6 +73,18 @@ async def receive(chunks: AsyncIterator[bytes], max_bytes: int, tmp_dir: Path) -
     except BaseException:
         await asyncio.to_thread(path.unlink, missing_ok=True)
         raise
+
+
+def _spool(out: BinaryIO, chunk: bytes) -> None:
+    """Write (or, with no bytes, flush) to the spooled file; a full or failing disk is
+    StorageUnavailable (503), not the client's fault."""
+    try:
+        if chunk:
+            out.write(chunk)
+        else:
+            out.flush()
+    except OSError as exc:
+        raise storage_fault(exc, "spool") from exc
 
 
 REFUSED_TYPE = (
