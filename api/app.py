@@ -152,7 +152,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
         # answers, so that start-up never waits for it.
         chores = asyncio.create_task(_start_up_chores(settings, store)) if manage_db else None
         deadlines = (
-            asyncio.create_task(run_periodically(timedelta(seconds=settings.deadline_sweep_s)))
+            asyncio.create_task(
+                run_periodically(timedelta(seconds=settings.deadline_sweep_s), database_unavailable)
+            )
             if manage_db and settings.deadline_sweep_s
             else None
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -60,13 +61,23 @@ async def _expire_one(centre_id: UUID, listed_on: date, today: date) -> bool:
     return True
 
 
-async def run_periodically(every: timedelta) -> None:
-    """The service's own sweep; a failed run is logged and retried at the next period."""
+async def run_periodically(
+    every: timedelta, unavailable: Callable[[BaseException], bool] = lambda _: False
+) -> None:
+    """The service's own sweep; a failed run is logged and retried at the next period.
+
+    ``unavailable`` tells an outage (the database unreachable) from a fault: an outage is one
+    warning line, a fault is logged with its traceback."""
     while True:
         try:
             moved = await expire_cultivation()
             if moved:
                 log.warning("cultivation deadline passed for %d centre(s)", len(moved))
-        except Exception:
-            log.exception("cultivation deadline sweep failed; retrying in %s", every)
+        except Exception as exc:
+            if unavailable(exc):
+                log.warning(
+                    "cultivation deadline sweep: database unavailable; retrying in %s", every
+                )
+            else:
+                log.exception("cultivation deadline sweep failed; retrying in %s", every)
         await asyncio.sleep(every.total_seconds())

@@ -5,6 +5,7 @@ without its database; the CLI says so and exits non-zero; statements and locks a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -12,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -404,3 +406,28 @@ def test_two_sqlite_workers_writing_at_once_lose_no_write(tmp_path: Path) -> Non
         by_actor = dict(db.execute("SELECT actor, count(*) FROM audit_entry GROUP BY actor"))
     assert (total, distinct, top) == (2 * n, 2 * n, 2 * n)
     assert by_actor == {"worker-a": n, "worker-b": n}
+
+
+async def test_the_deadline_sweep_logs_an_outage_as_one_warning_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given a sweep whose database is unreachable
+    from services import deadlines
+
+    async def unreachable(*_: object) -> list[object]:
+        raise ConnectionRefusedError("connection refused")
+
+    monkeypatch.setattr(deadlines, "expire_cultivation", unreachable)
+    # when it runs a few periods
+    with caplog.at_level("WARNING", logger="mic.deadlines"):
+        task = asyncio.create_task(
+            deadlines.run_periodically(timedelta(milliseconds=10), database_unavailable)
+        )
+        await asyncio.sleep(0.1)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    # then each run is a warning naming the outage, never a traceback
+    records = [r for r in caplog.records if r.name == "mic.deadlines"]
+    assert records and all(r.exc_info is None for r in records)
+    assert all("database unavailable" in r.getMessage() for r in records)
