@@ -286,7 +286,8 @@ async def attach(
             log.warning("could not discard upload %s; left for the sweep", key, exc_info=True)
         raise
     finally:
-        await asyncio.to_thread(received.path.unlink, missing_ok=True)
+        # Synchronous: a cancelled upload must not cancel its own clean-up.
+        received.path.unlink(missing_ok=True)  # noqa: ASYNC240
 
 
 async def _denied_download(actor: Actor, object_type: str, object_id: UUID) -> None:
