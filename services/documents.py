@@ -287,7 +287,7 @@ async def attach(
         raise
     finally:
         # Synchronous: a cancelled upload must not cancel its own clean-up.
-        received.path.unlink(missing_ok=True)  # noqa: ASYNC240
+        received.path.unlink(missing_ok=True)
 
 
 async def _denied_download(actor: Actor, object_type: str, object_id: UUID) -> None:
