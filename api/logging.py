@@ -23,6 +23,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class OutageWithoutTraceback(logging.Filter):
+    """asyncpg's pool logs each failed reconnect with a traceback; during an outage that is the
+    expected state, so the line keeps its message and the error's one-line summary only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.error = f"{type(error).__name__}: {error}"
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
@@ -31,3 +44,4 @@ def configure_logging(level: str) -> None:
     root.setLevel(level.upper())
     logging.getLogger("tortoise").setLevel(logging.WARNING)
     logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs the whole policy at load
+    logging.getLogger("asyncpg.pool").addFilter(OutageWithoutTraceback())

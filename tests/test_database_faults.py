@@ -441,3 +441,21 @@ async def test_the_deadline_sweep_logs_an_outage_as_one_warning_without_tracebac
     records = [r for r in caplog.records if r.name == "mic.deadlines"]
     assert records and all(r.exc_info is None for r in records)
     assert all("database unavailable" in r.getMessage() for r in records)
+
+
+def test_asyncpg_reconnect_warnings_carry_no_traceback() -> None:
+    # given asyncpg's pool logging a failed reconnect with its exception, as it does in an outage
+    from api.logging import JsonFormatter, OutageWithoutTraceback
+
+    try:
+        raise ConnectionRefusedError(111, "Connection refused")
+    except ConnectionRefusedError:
+        record = logging.LogRecord(
+            "asyncpg.pool", logging.WARNING, __file__, 1, "Failed to restore", None, sys.exc_info()
+        )
+    # when it passes the service's filter and formatter
+    assert OutageWithoutTraceback().filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    # then the line names the error in one line, with no traceback
+    assert "exception" not in line and "Traceback" not in json.dumps(line)
+    assert line["error"].startswith("ConnectionRefusedError")
