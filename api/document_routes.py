@@ -39,6 +39,7 @@ from services.errors import (
     RateLimited,
     Unauthenticated,
     Unavailable,
+    nearest,
 )
 from services.evidence import evidence_pack, stream_pack
 from services.text import control_characters
@@ -67,10 +68,7 @@ def _error(status: int, code: str, message: str, request_id: str, **extra: objec
 
 def status_of(error: DomainError) -> int:
     """The HTTP status of a domain exception (its nearest mapped class; 500 if none)."""
-    for cls in type(error).__mro__:
-        if cls in STATUS:
-            return STATUS[cls]
-    return 500
+    return nearest(STATUS, error, 500)
 
 
 def _refuse_control_characters(request: Request) -> None:

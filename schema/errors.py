@@ -26,6 +26,7 @@ from services.errors import (
     RateLimited,
     Unauthenticated,
     Unavailable,
+    nearest,
 )
 
 log = logging.getLogger("mic.errors")
@@ -92,10 +93,7 @@ MicError = DomainError
 
 def code_of(error: DomainError) -> Code:
     """The stable code of a domain exception (its nearest mapped class; INTERNAL if none)."""
-    for cls in type(error).__mro__:
-        if cls in CODES:
-            return CODES[cls]
-    return Code.INTERNAL
+    return nearest(CODES, error, Code.INTERNAL)
 
 
 # What a scalar's parser raises on a bad variable value (a date that does not exist, a decimal

@@ -7,7 +7,10 @@ place. A message names the rule it enforces (``R-…``, see ``docs/rules.md``) w
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -58,3 +61,12 @@ class StorageUnavailable(Unavailable):
     """Document storage (the blob store or the upload spool) cannot take the bytes now: not
     writable, unreachable, or full. Nothing was committed; retry later. ``storage`` in the
     details says which (``blobs`` or ``spool``) and ``reason`` why (``full`` or ``unwritable``)."""
+
+
+def nearest(table: Mapping[type[DomainError], T], error: DomainError, default: T) -> T:
+    """What ``table`` says of ``error``'s nearest mapped class (its own, then its bases): how
+    the GraphQL codes and the HTTP statuses each map every exception in one table."""
+    for cls in type(error).__mro__:
+        if cls in table:
+            return table[cls]
+    return default

@@ -8,7 +8,6 @@ from policies import scopes
 from policies.vocabulary import Action, Resource
 from schema.accounts.types import Me, RoleBinding, User
 from schema.context import Info
-from schema.guard import require
 from schema.ids import find
 from schema.pagination import Connection, paginate
 from schema.reference.types import Organisation
@@ -42,7 +41,7 @@ class AccountQueries:
         after: str | None = None,
         search: str | None = None,
     ) -> Connection[User]:
-        authz = await require(info.context, Resource.USER, Action.READ)
+        authz = await info.context.require(Resource.USER, Action.READ)
         queryset = scopes.visible_users(authz)
         term = search_term(search)
         if term:

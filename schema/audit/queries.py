@@ -14,7 +14,6 @@ from policies.vocabulary import Action, Resource
 from schema.context import Info
 from schema.convert import FromRow
 from schema.enums import value_of
-from schema.guard import require
 from schema.ids import parse_id
 from schema.pagination import Connection, paginate
 
@@ -68,7 +67,7 @@ class AuditQueries:
         after: str | None = None,
         filter: AuditFilter | None = None,
     ) -> Connection[AuditEntry]:
-        authz = await require(info.context, Resource.AUDIT_LOG, Action.READ)
+        authz = await info.context.require(Resource.AUDIT_LOG, Action.READ)
         queryset = scopes.visible_audit_entries(authz)
         if filter is not None:
             if filter.action:

@@ -9,7 +9,6 @@ from models.reviews import declared_organisations
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from schema.context import Info
-from schema.guard import require
 from schema.pagination import Connection, paginate
 from schema.reviews.types import Expert
 
@@ -27,7 +26,7 @@ class ReviewQueries:
         after: str | None = None,
         search: str | None = None,
     ) -> Connection[Expert]:
-        authz = await require(info.context, Resource.REVIEW, Action.ASSIGN)
+        authz = await info.context.require(Resource.REVIEW, Action.ASSIGN)
         queryset = scopes.assignable_experts(authz)
         term = (search or "").strip()
         if term:
@@ -47,7 +46,7 @@ class ReviewQueries:
         description="The organisations I declared a conflict with (experts) / 我申报的回避单位"
     )
     async def my_declared_conflicts(self, info: Info) -> list[strawberry.ID]:
-        await require(info.context, Resource.USER, Action.DECLARE)
+        await info.context.require(Resource.USER, Action.DECLARE)
         caller = await info.context.caller()  # the caller's own row, loaded once per request
         return [
             strawberry.ID(str(o)) for o in declared_organisations(caller.user.declared_conflicts)
