@@ -5,7 +5,8 @@ out, once per type, how to fill each of the type's declared fields (strawberry's
 definition) and caches it; every later call only reads attributes and applies the cached
 conversions. A field is read from the row attribute of the same name, and:
 
-- `ID` (or `ID | None`): the UUID becomes its string form;
+- `id` of a `Node`: the global id `<Type>:<uuid>` (services/ids.py); any other `ID` (or
+  `ID | None`): the UUID becomes its string form;
 - a strawberry enum: the model's StrEnum (or stored string) becomes the member of equal value;
 - `list[...]`: copied into a new list, each item converted as here;
 - an object type with an `of` of its own (a JSON list of dicts, say): each built with that `of`;
@@ -25,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
+from functools import partial
 from operator import attrgetter, call
 from typing import Any, Generic, Self, TypeVar, cast
 
@@ -39,6 +41,9 @@ from strawberry.types.base import (
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.private import is_private
 from strawberry.types.scalar import ScalarDefinition, ScalarWrapper
+
+from schema.node import Node
+from services.ids import global_id
 
 T = TypeVar("T")
 RowT = TypeVar("RowT")
@@ -169,10 +174,19 @@ def _fields_of(cls: type) -> Iterator[_Field]:
             source = name[1:] if name.startswith("_") and not name.startswith("__") else name
             yield _Field(name, source, None, readable=True)
             continue
+        if name == "id" and issubclass(cls, Node):
+            # A Node's id is global: it carries the GraphQL type's name (services/ids.py).
+            yield _Field(name, name, partial(global_id, field_type_name(cls)), readable=True)
+            continue
         try:
             yield _Field(name, name, _conversion(field.type), readable=True)
         except _NoConversion:
             yield _Field(name, name, None, readable=False)
+
+
+def field_type_name(cls: type) -> str:
+    """The GraphQL name of a strawberry type (what its global ids carry)."""
+    return get_object_definition(cls, strict=True).name
 
 
 def _conversion(type_: object) -> Conversion | None:

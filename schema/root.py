@@ -23,6 +23,7 @@ from schema.centres.queries import CentreQueries
 from schema.cultivation.operations import CultivationMutations, CultivationQueries
 from schema.errors import is_expected, log
 from schema.hygiene import refused_variables
+from schema.nodes import NodeQueries
 from schema.reference.mutations import ReferenceMutations
 from schema.reference.queries import ReferenceQueries
 from schema.reviews.mutations import ReviewMutations
@@ -38,6 +39,7 @@ Query = merge_types(
         CallQueries,
         CultivationQueries,
         ReviewQueries,
+        NodeQueries,
     ),
 )
 Mutation = merge_types(

@@ -19,17 +19,7 @@ from policies.enforcer import Authorizer
 from policies.vocabulary import Action, Resource
 from services.actor import Actor
 from services.errors import NotAllowed, NotFound
-
-
-def parse_id(value: object, what: str) -> UUID:
-    """An opaque id as a UUID; a malformed one reads like an absent one (NotFound)."""
-    if isinstance(value, UUID):
-        return value
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise NotFound(what) from None
-
+from services.ids import parse_id
 
 RowT = TypeVar("RowT", bound=Model)
 

@@ -21,10 +21,11 @@ from models.base import utcnow
 from models.reference import City, Organisation
 from policies import scopes
 from policies.vocabulary import Action, Resource
-from services.access import find, parse_id
+from services.access import find
 from services.actor import Actor
 from services.changes import changing, creating
 from services.errors import BadInput, Conflict
+from services.ids import parse_id
 from services.passwords import hash_password_async
 from services.sessions import Security, bump_tokens, check_password
 from services.text import USERNAME, trimmed, username_form, visible_length

@@ -11,10 +11,11 @@ from models.centres import AllianceMember, Centre, MemberRole
 from models.lifecycle import frozen_under_review
 from policies import scopes
 from policies.vocabulary import Action, Resource
-from services.access import centre_for, parse_id
+from services.access import centre_for
 from services.actor import Actor
 from services.changes import changing_centre
 from services.errors import BadInput, Conflict, InvalidMove, NotFound
+from services.ids import parse_id
 from services.values import not_future
 
 

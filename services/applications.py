@@ -15,10 +15,11 @@ from models.reference import Industry, Organisation
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services import values
-from services.access import centre_for, parse_id
+from services.access import centre_for
 from services.actor import Actor
 from services.changes import changing_centre, creating
 from services.errors import BadInput, Conflict, InvalidMove, NotFound
+from services.ids import parse_id
 from services.moves import record_event
 from services.values import count, money, text
 

@@ -13,10 +13,10 @@ from models.documents import DocumentKind
 from models.reference import Industry
 from policies import scopes
 from policies.vocabulary import Action, Resource
-from services.access import parse_id
 from services.actor import Actor
 from services.changes import changing, creating
 from services.errors import BadInput
+from services.ids import parse_id
 from services.text import trimmed, visible_length
 from services.values import count, programme_day, text
 

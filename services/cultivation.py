@@ -11,10 +11,11 @@ from models.centres import CentreStatus
 from models.cultivation import Indicator, IndicatorProgress, Inspection, InspectionKind
 from policies import scopes
 from policies.vocabulary import Action, Resource
-from services.access import centre_for, parse_id
+from services.access import centre_for
 from services.actor import Actor
 from services.changes import changing_centre
 from services.errors import BadInput, InvalidMove, NotFound
+from services.ids import parse_id
 from services.values import comment, not_future, text
 
 PROGRESS_LIMIT = Decimal(10) ** 16  # indicator_progress.value is numeric(18, 2)

@@ -45,10 +45,11 @@ from models.reviews import (
 from policies import scopes
 from policies.enforcer import Authorizer
 from policies.vocabulary import Action, Resource
-from services.access import centre_for, parse_id
+from services.access import centre_for
 from services.actor import Actor
 from services.changes import Change, changing
 from services.errors import BadInput, Conflict, InvalidMove, NotFound
+from services.ids import global_id, parse_id
 
 CentreLocator = Callable[[UUID], Awaitable[UUID | None]]
 """The id of the centre a subject belongs to, or None when there is no such subject."""
@@ -219,7 +220,7 @@ async def check_panel_conflicts(
             f"an assigned expert has a conflict of interest with the centre's current "
             f"alliance: unassign them before finalising (R-REV-1); {names}",
             field="centreId",
-            expertIds=sorted(str(e) for e in conflicted),
+            expertIds=sorted(global_id("User", e) for e in conflicted),
         )
 
 

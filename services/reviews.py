@@ -20,7 +20,8 @@ from policies.vocabulary import Action, Resource
 from services import panel, panel_scoring
 from services.actor import Actor
 from services.changes import changing
-from services.errors import BadInput
+from services.errors import BadInput, NotFound
+from services.ids import global_id, parse_id
 from services.panel import PanelKind, Window
 from services.panel_scoring import ScoreTerms
 
@@ -88,8 +89,8 @@ def distinct_organisation_ids(values: Sequence[str]) -> list[UUID]:
     found: dict[UUID, None] = {}
     for index, value in enumerate(values):
         try:
-            found.setdefault(UUID(str(value)))
-        except ValueError:
+            found.setdefault(parse_id(value, "organisation"))
+        except NotFound:
             raise BadInput(
                 f"organisationIds[{index}] is not an organisation id", field="organisationIds"
             ) from None
@@ -117,7 +118,7 @@ async def declare_conflicts(actor: Actor, organisation_ids: Sequence[str]) -> li
             .values_list("id", flat=True)
         )
         known = {UUID(str(r)) for r in rows}
-    unknown = [str(o) for o in wanted if o not in known]
+    unknown = [global_id("Organisation", o) for o in wanted if o not in known]
     if unknown:
         raise BadInput(
             f"unknown organisations: {', '.join(unknown)}",

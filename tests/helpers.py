@@ -17,6 +17,7 @@ from models.accounts import RoleBinding, RoleName, User
 from models.centres import AllianceMember, Centre, CentreStatus, MemberRole
 from models.credit_code import make_credit_code
 from models.reference import City, Industry, Organisation, OrganisationKind
+from services.ids import global_id, split_global_id
 from services.passwords import hash_password
 
 PASSWORD = "Correct-Horse-42"
@@ -171,3 +172,15 @@ class World:
 
 def ids(rows: list[Any]) -> set[str]:
     return {str(r.id) if not isinstance(r, UUID) else str(r) for r in rows}
+
+
+def gid(row: Any, type_name: str | None = None) -> str:
+    """The global id the API gives a model row (its GraphQL type is named like the model)."""
+    return global_id(type_name or type(row).__name__, row.id)
+
+
+def pk(node_id: str) -> UUID:
+    """The UUID behind a global id taken from an answer (to look the row up in the database)."""
+    parsed = split_global_id(node_id)
+    assert parsed is not None, f"not a global id: {node_id!r}"
+    return parsed[1]

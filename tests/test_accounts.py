@@ -6,7 +6,7 @@ import pytest
 
 from models.accounts import RoleBinding, RoleName, User
 from models.audit import AuditEntry
-from tests.helpers import PASSWORD, Api, World, error_codes
+from tests.helpers import PASSWORD, Api, World, error_codes, gid
 
 GRANT = """mutation($i: GrantRoleInput!) { grantRole(input: $i) {
   id role city { code } organisation { id } revokedAt } }"""
@@ -29,10 +29,8 @@ async def test_me_shows_the_user_organisation_and_active_bindings(api: Api, worl
         token=world.token(user),
     )
     assert data["me"]["username"] == "ent-liugong"
-    assert data["me"]["organisation"]["id"] == str(org.id)
-    assert data["me"]["roleBindings"] == [
-        {"role": "ENTERPRISE", "organisation": {"id": str(org.id)}}
-    ]
+    assert data["me"]["organisation"]["id"] == gid(org)
+    assert data["me"]["roleBindings"] == [{"role": "ENTERPRISE", "organisation": {"id": gid(org)}}]
 
 
 async def test_admin_creates_a_user_who_can_then_sign_in(

@@ -9,7 +9,7 @@ import pytest
 from models.accounts import RoleName, User
 from models.centres import Centre, CentreStatus
 from models.reference import Organisation, OrganisationKind
-from tests.helpers import Api, World, error_codes
+from tests.helpers import Api, World, error_codes, gid
 
 LIST = """
 query($filter: CentreFilter) {
@@ -90,7 +90,7 @@ async def test_r_acc_5_each_role_sees_exactly_its_scope_in_lists_counts_and_look
 ) -> None:
     # given a signed-in user of one role
     token = world.token(programme.users[who])
-    expected = {str(programme.centres[k].id) for k in EXPECTED[who]}
+    expected = {gid(programme.centres[k]) for k in EXPECTED[who]}
     # when they list centres, then the list and the count are exactly their scope
     data = await api.ok(LIST, token=token)
     listed = {e["node"]["id"] for e in data["centres"]["edges"]}
@@ -103,9 +103,9 @@ async def test_r_acc_5_each_role_sees_exactly_its_scope_in_lists_counts_and_look
         assert {m["memberRole"] for m in node["members"]} >= {"LEAD"}
     # when they look up every centre by id, then outside scope reads as NOT_FOUND
     for key, centre in programme.centres.items():
-        body = await api.gql(ONE, {"id": str(centre.id)}, token=token)
+        body = await api.gql(ONE, {"id": gid(centre)}, token=token)
         if key in EXPECTED[who]:
-            assert body["data"]["centre"]["id"] == str(centre.id)
+            assert body["data"]["centre"]["id"] == gid(centre)
         else:
             assert body["data"] is None
             assert error_codes(body) == ["NOT_FOUND"]
@@ -115,7 +115,7 @@ async def test_r_acc_2_bureau_asking_another_citys_centre_by_id_gets_not_found(
     api: Api, world: World, programme: Programme
 ) -> None:
     token = world.token(programme.users["bureau_nn"])
-    body = await api.gql(ONE, {"id": str(programme.centres["lz1"].id)}, token=token)
+    body = await api.gql(ONE, {"id": gid(programme.centres["lz1"])}, token=token)
     assert error_codes(body) == ["NOT_FOUND"]
     # and an id that does not exist at all looks exactly the same
     missing = await api.gql(ONE, {"id": "00000000-0000-4000-8000-000000000000"}, token=token)
@@ -131,7 +131,7 @@ async def test_r_acc_5_filters_never_reach_outside_the_scope(
     assert data["centres"] == {"totalCount": 0, "edges": []}
     # and filters narrow within the scope
     data = await api.ok(LIST, {"filter": {"status": "SUBMITTED"}}, token=token)
-    assert [e["node"]["id"] for e in data["centres"]["edges"]] == [str(programme.centres["nn2"].id)]
+    assert [e["node"]["id"] for e in data["centres"]["edges"]] == [gid(programme.centres["nn2"])]
 
 
 async def test_filters_by_industry_and_search_for_provincial_staff(
@@ -139,10 +139,10 @@ async def test_filters_by_industry_and_search_for_provincial_staff(
 ) -> None:
     token = world.token(programme.users["staff"])
     data = await api.ok(LIST, {"filter": {"industry": "food_processing"}}, token=token)
-    assert {e["node"]["id"] for e in data["centres"]["edges"]} == {str(programme.centres["gl1"].id)}
+    assert {e["node"]["id"] for e in data["centres"]["edges"]} == {gid(programme.centres["gl1"])}
     name = programme.centres["lz1"].name
     data = await api.ok(LIST, {"filter": {"search": name[-4:]}}, token=token)
-    assert str(programme.centres["lz1"].id) in {e["node"]["id"] for e in data["centres"]["edges"]}
+    assert gid(programme.centres["lz1"]) in {e["node"]["id"] for e in data["centres"]["edges"]}
 
 
 async def test_r_ctr_1_former_members_keep_their_record_with_a_leaving_date(
@@ -152,10 +152,10 @@ async def test_r_ctr_1_former_members_keep_their_record_with_a_leaving_date(
     data = await api.ok(
         "query($id: ID!) { centre(id: $id) { members { memberRole leftOn organisation { id } } "
         "current: members(currentOnly: true) { organisation { id } } } }",
-        {"id": str(programme.centres["lz1"].id)},
+        {"id": gid(programme.centres["lz1"])},
         token=token,
     )
-    former = str(programme.orgs["former"].id)
+    former = gid(programme.orgs["former"])
     left = [m for m in data["centre"]["members"] if m["organisation"]["id"] == former]
     assert left and left[0]["leftOn"] == "2026-03-01"
     assert former not in {m["organisation"]["id"] for m in data["centre"]["current"]}
@@ -183,7 +183,7 @@ async def test_r_acc_5_organisations_are_scoped_like_centres(
 ) -> None:
     data = await api.ok(ORGS, token=world.token(programme.users[who]))
     ids = {e["node"]["id"] for e in data["organisations"]["edges"]}
-    assert ids == {str(programme.orgs[k].id) for k in expected}
+    assert ids == {gid(programme.orgs[k]) for k in expected}
     assert data["organisations"]["totalCount"] == len(expected)
 
 

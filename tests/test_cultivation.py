@@ -10,7 +10,7 @@ from models.base import programme_today
 from models.centres import Centre, CentreStatus
 from models.cultivation import IndicatorProgress, TaskAgreement
 from models.lifecycle import cultivation_deadline
-from tests.helpers import Api, World
+from tests.helpers import Api, World, pk
 from tests.workflow import (
     FINALISE,
     LIST,
@@ -109,11 +109,11 @@ async def test_r_cul_2_establishment_is_refused_after_three_years(
     await programme.ok("staff", INSPECT, c=centre, k="END_OF_PERIOD_EVALUATION", p=True)
     # given the centre was listed three years and a day ago
     today = programme_today()
-    await Centre.filter(id=centre).update(listed_on=_years_ago(today, 3) - timedelta(days=1))
+    await Centre.filter(id=pk(centre)).update(listed_on=_years_ago(today, 3) - timedelta(days=1))
     late = await programme.move("staff", centre, "ESTABLISH")
     assert late["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
     assert "cultivation period ended" in late["errors"][0]["message"]
-    assert (await Centre.get(id=centre)).status is CentreStatus.CULTIVATING
+    assert (await Centre.get(id=pk(centre))).status is CentreStatus.CULTIVATING
     # and failing it is now allowed
     failed = await programme.move("staff", centre, "FAIL_CULTIVATION", "三年期满未完成")
     assert failed["data"]["transitionCentre"]["status"] == "CULTIVATION_FAILED"
@@ -134,7 +134,7 @@ async def test_centres_whose_cultivation_period_runs_out(
     today = programme_today()
     # listed 2 years 10 months ago: its period ends in about two months
     soon = _years_ago(today, 3) + timedelta(days=60)
-    await Centre.filter(id=centre).update(listed_on=soon)
+    await Centre.filter(id=pk(centre)).update(listed_on=soon)
     other = await world.centre(programme.orgs["other"], status=CentreStatus.CULTIVATING)
     await Centre.filter(id=other.id).update(listed_on=today - timedelta(days=100))
     query = "query($d: Int!) { centresNearingCultivationDeadline(withinDays: $d) { id cultivationDeadline } }"
@@ -171,7 +171,7 @@ async def test_r_cul_2_a_leap_day_listing_is_nearing_its_28_february_deadline(
     programme, centre = cultivating
     # given today is 28 November 2026 and the centre was listed on 29 February 2024
     monkeypatch.setattr(operations, "programme_today", lambda: date(2026, 11, 28))
-    await Centre.filter(id=centre).update(listed_on=date(2024, 2, 29))
+    await Centre.filter(id=pk(centre)).update(listed_on=date(2024, 2, 29))
     query = "query($d: Int!) { centresNearingCultivationDeadline(withinDays: $d) { id } }"
     # when staff ask for the deadlines up to 28 February 2027 (92 days), and up to the 27th
     upto_28 = await programme.ok("staff", query, d=92)

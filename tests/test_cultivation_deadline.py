@@ -11,7 +11,7 @@ from models.base import programme_today
 from models.centres import Centre, CentreStatus, CentreStatusEvent
 from models.lifecycle import cultivation_deadline
 from services.deadlines import SYSTEM_ACTOR, expire_cultivation
-from tests.helpers import Api, World
+from tests.helpers import Api, World, pk
 from tests.test_cli import mic
 from tests.test_cultivation import cultivating  # noqa: F401 - the fixture
 from tests.workflow import Programme
@@ -25,13 +25,13 @@ async def test_r_cul_2_the_deadline_fails_a_centre_the_day_after_its_third_year(
 ) -> None:
     programme, centre = cultivating
     # given a centre listed on 20 May 2023: its period ends on 20 May 2026
-    await Centre.filter(id=centre).update(listed_on=date(2023, 5, 20))
+    await Centre.filter(id=pk(centre)).update(listed_on=date(2023, 5, 20))
     # when the deadline runs on the last day, nothing moves
     assert await expire_cultivation(date(2026, 5, 20)) == []
-    assert (await Centre.get(id=centre)).status is CentreStatus.CULTIVATING
+    assert (await Centre.get(id=pk(centre))).status is CentreStatus.CULTIVATING
     # when it runs the day after, the centre has failed cultivation
     moved = await expire_cultivation(date(2026, 5, 21))
-    assert [str(c) for c in moved] == [centre]
+    assert moved == [pk(centre)]
     # then the history shows the move with no role and the date in the comment
     data = await programme.ok("lead", HISTORY, id=centre)
     assert data["centre"]["status"] == "CULTIVATION_FAILED"
@@ -44,13 +44,13 @@ async def test_r_cul_2_the_deadline_fails_a_centre_the_day_after_its_third_year(
     assert "2026-05-20" in last["comment"]
     # and the audit log has the system's entry, with the chain intact
     entry = await AuditEntry.filter(action="centre.fail_cultivation").get()
-    assert (entry.actor, entry.actor_id, entry.object_id) == (SYSTEM_ACTOR, None, centre)
+    assert (entry.actor, entry.actor_id, entry.object_id) == (SYSTEM_ACTOR, None, str(pk(centre)))
     assert entry.before["status"] == "cultivating"
     assert entry.after["status"] == "cultivation_failed"
     assert (await verify_chain())[1] == []
     # and running again changes nothing
     assert await expire_cultivation(date(2026, 5, 22)) == []
-    assert await CentreStatusEvent.filter(centre_id=centre).count() == len(
+    assert await CentreStatusEvent.filter(centre_id=pk(centre)).count() == len(
         data["centre"]["statusHistory"]
     )
 

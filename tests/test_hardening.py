@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from api.app import create_app
 from api.settings import DEV_SECRET, Settings
 from models.accounts import RoleName, User
-from tests.helpers import Api, World, error_codes
+from tests.helpers import Api, World, error_codes, gid
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ async def test_page_size_is_capped_and_cursors_are_checked(
 
 async def test_pagination_walks_every_centre_once(api: Api, world: World, admin: User) -> None:
     lead = await world.organisation("450100")
-    made = {str((await world.centre(lead)).id) for _ in range(7)}
+    made = {gid(await world.centre(lead)) for _ in range(7)}
     seen: list[str] = []
     after = None
     while True:

@@ -21,7 +21,7 @@ from models.accounts import RoleName, User
 from models.centres import Centre, CentreStatus
 from models.reference import Organisation
 from models.reviews import Review, ReviewStatus
-from tests.helpers import Api, World, error_codes
+from tests.helpers import Api, World, error_codes, pk
 from tests.workflow import APPLICATION, CREATE, Programme, build_programme, new_application
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -334,7 +334,7 @@ async def test_hostile_invisible_characters_around_a_name_are_trimmed(
         call=str(programme.call.id),
         input={**APPLICATION, "name": "\ufeff\u200b广西智能装备制造业创新中心\u200b "},
     )
-    stored = await Centre.get(id=body["createApplication"]["id"])
+    stored = await Centre.get(id=pk(body["createApplication"]["id"]))
     assert stored.name == "广西智能装备制造业创新中心"
 
 
@@ -353,8 +353,10 @@ async def test_hostile_task_agreement_values_outside_a_real_range_are_refused(
 ) -> None:
     # given an application in expert review with a finalised review
     centre = await new_application(programme)
-    await Centre.filter(id=centre).update(status=CentreStatus.EXPERT_REVIEW)
-    review = await Review.create(centre_id=centre, status=ReviewStatus.FINALISED, onsite_check="ok")
+    await Centre.filter(id=pk(centre)).update(status=CentreStatus.EXPERT_REVIEW)
+    review = await Review.create(
+        centre_id=pk(centre), status=ReviewStatus.FINALISED, onsite_check="ok"
+    )
     assert review.id
     terms = {
         "signedOn": "2026-11-01",
@@ -374,18 +376,18 @@ async def test_hostile_task_agreement_values_outside_a_real_range_are_refused(
     # then it is refused naming the field, and the centre is not listed
     assert error_codes(body) == ["BAD_USER_INPUT"], body
     assert body["errors"][0]["extensions"]["field"] == field
-    assert (await Centre.get(id=centre)).status is CentreStatus.EXPERT_REVIEW
+    assert (await Centre.get(id=pk(centre))).status is CentreStatus.EXPERT_REVIEW
 
 
 @pytest.mark.parametrize("comment", ["x" * 2001, "退回\u0000", "\u200b"])
 async def test_hostile_comments_are_bounded_and_visible(programme: Programme, comment: str) -> None:
     # given a submitted application, and a bureau returning it with a bad or empty comment
     centre = await new_application(programme)
-    await Centre.filter(id=centre).update(status=CentreStatus.SUBMITTED)
+    await Centre.filter(id=pk(centre)).update(status=CentreStatus.SUBMITTED)
     body = await programme.move("bureau", centre, "RETURN", comment)
     # then it is refused and the application stays submitted
     assert error_codes(body) == ["BAD_USER_INPUT"], body
-    assert (await Centre.get(id=centre)).status is CentreStatus.SUBMITTED
+    assert (await Centre.get(id=pk(centre))).status is CentreStatus.SUBMITTED
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from models.reviews import Review, ReviewAssignment, Score
 from policies.enforcer import load_matrix
 from policies.vocabulary import Action, Resource, Role, Scope
 from tests.conftest import StatementCounter
-from tests.helpers import Api, World
+from tests.helpers import Api, World, gid, pk
 from tests.workflow import (
     ASSIGN,
     FINALISE,
@@ -51,11 +51,11 @@ async def programme(api: Api, world: World) -> Programme:
 
 
 def _id(programme: Programme, who: str) -> str:
-    return str(programme.users[who].id)
+    return gid(programme.users[who])
 
 
 def _org(programme: Programme, name: str) -> str:
-    return str(programme.orgs[name].id)
+    return gid(programme.orgs[name])
 
 
 def body_message(body: dict[str, object]) -> str:
@@ -162,20 +162,20 @@ def test_r_rev_1_the_policy_lets_only_an_expert_declare_and_only_their_own() -> 
 
 
 async def test_r_rev_1_an_expert_declares_their_own_conflicts(programme: Programme) -> None:
-    # when an expert declares two organisations (one named twice)
+    # when an expert declares two organisations (one named twice: once as a bare upper-case UUID, the spelling clients used before global ids)
     lead, member = _org(programme, "lead"), _org(programme, "member")
-    data = await programme.ok("expert5", DECLARE, o=[lead, member, lead.upper()])
+    data = await programme.ok("expert5", DECLARE, o=[lead, member, str(pk(lead)).upper()])
     # then both are recorded once, and the expert reads them back
     assert data["declareConflicts"] == [lead, member]
     assert (await programme.ok("expert5", MY_CONFLICTS))["myDeclaredConflicts"] == [lead, member]
     user = await User.get(id=programme.users["expert5"].id)
-    assert user.declared_conflicts == [lead, member]
+    assert user.declared_conflicts == [str(pk(lead)), str(pk(member))]
     # and the change is audited, by the expert, before and after
     entry = await AuditEntry.filter(action="user.declare").order_by("-seq").first()
     assert entry is not None and entry.actor == "expert-t5" and entry.role == "expert"
     assert entry.object_id == str(user.id)
     assert entry.before == {"declared_conflicts": []}
-    assert entry.after == {"declared_conflicts": [lead, member]}
+    assert entry.after == {"declared_conflicts": [str(pk(lead)), str(pk(member))]}
     # and no other expert's declarations changed
     assert (await User.get(id=programme.users["expert4"].id)).declared_conflicts == []
     # and an empty list withdraws every declaration
@@ -210,7 +210,7 @@ async def test_r_rev_1_unknown_organisations_cannot_be_declared(programme: Progr
     assert "unknown organisations" in body_message(
         await programme.run("expert0", DECLARE, o=[unknown])
     )
-    assert (await User.get(id=programme.users["expert0"].id)).declared_conflicts == [lead]
+    assert (await User.get(id=programme.users["expert0"].id)).declared_conflicts == [str(pk(lead))]
     assert await AuditEntry.filter(action="user.declare").count() == audited
 
 
@@ -242,7 +242,7 @@ async def test_r_rev_1_a_conflict_declared_after_assignment_blocks_finalising_un
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "conflict of interest" in error["message"] and "专家3号" in error["message"]
     assert error["extensions"]["expertIds"] == [_id(programme, "expert3")]
-    assert (await Review.get(centre_id=centre)).status == "open"
+    assert (await Review.get(centre_id=pk(centre))).status == "open"
     # and nobody else learns anything from trying
     for who in ("lead", "bureau", "expert0", "admin"):
         denied = await programme.run(who, FINALISE, c=centre)
@@ -266,7 +266,7 @@ async def test_r_rev_1_a_member_joining_after_assignment_blocks_finalising(
     # organisation is a former member that has left
     for who, left_on in (("expert3", None), ("expert0", date(2026, 3, 1))):
         await AllianceMember.create(
-            centre_id=centre,
+            centre_id=pk(centre),
             organisation_id=programme.users[who].organisation_id,
             member_role=MemberRole.MEMBER,
             joined_on=date(2026, 2, 1),
@@ -309,7 +309,7 @@ async def test_r_rev_4_unassigning_a_silent_expert_lets_the_review_be_finalised(
     # and the withdrawal is audited
     entry = await AuditEntry.filter(action="review.unassign").get()
     assert entry.actor == programme.users["staff"].username
-    assert entry.before["expert_id"] == _id(programme, "expert3")
+    assert entry.before["expert_id"] == str(programme.users["expert3"].id)  # the log keeps UUIDs
     assert entry.before["scores"] is None and entry.after == {"expert_count": 3}
     # and the review is finalised with the three who scored
     finalised = await programme.ok("staff", FINALISE, c=centre)
@@ -346,7 +346,7 @@ async def test_r_rev_3_unassigning_withdraws_the_expert_keeps_the_record_and_log
     assert "97.00" not in json.dumps([entry.before, entry.after])
     # and the withdrawn expert's 97 does not count at finalising: the mean of 70, 80, 90
     await programme.ok("staff", FINALISE, c=centre)
-    assert (await Review.get(centre_id=centre)).result == Decimal("80.00")
+    assert (await Review.get(centre_id=pk(centre))).result == Decimal("80.00")
 
 
 async def test_r_rev_1_a_withdrawn_expert_assigned_again_gets_the_same_assignment_back(
@@ -363,10 +363,10 @@ async def test_r_rev_1_a_withdrawn_expert_assigned_again_gets_the_same_assignmen
     # then it is the same assignment, live again with its scores, and counted
     rows = await ReviewAssignment.filter(expert_id=programme.users["expert3"].id)
     assert [(r.id, r.withdrawn_at) for r in rows] == [(first.id, None)]
-    assert (await Review.get(centre_id=centre)).expert_count == 4
+    assert (await Review.get(centre_id=pk(centre))).expert_count == 4
     await programme.ok("staff", FINALISE, c=centre)
     # four experts: the plain mean of 70, 80, 90 and 97 (trimming starts at five)
-    assert (await Review.get(centre_id=centre)).result == Decimal("84.25")
+    assert (await Review.get(centre_id=pk(centre))).result == Decimal("84.25")
 
 
 async def test_r_rev_4_after_finalising_no_expert_is_unassigned(programme: Programme) -> None:
@@ -379,7 +379,7 @@ async def test_r_rev_4_after_finalising_no_expert_is_unassigned(programme: Progr
     body = await programme.run("staff", UNASSIGN, c=centre, e=_id(programme, "expert0"))
     assert body["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
     assert "finalised" in body["errors"][0]["message"]
-    assert await ReviewAssignment.filter(centre_id=centre).count() == 3
+    assert await ReviewAssignment.filter(centre_id=pk(centre)).count() == 3
     assert await Score.all().count() == 18
     assert not await AuditEntry.filter(action="review.unassign").exists()
 
@@ -398,4 +398,4 @@ async def test_r_rev_1_only_staff_unassign_and_only_an_assigned_expert(
     for other in (_id(programme, "expert5"), _id(programme, "lead"), "not-an-id"):
         body = await programme.run("staff", UNASSIGN, c=centre, e=other)
         assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND", other
-    assert await ReviewAssignment.filter(centre_id=centre).count() == 3
+    assert await ReviewAssignment.filter(centre_id=pk(centre)).count() == 3

@@ -11,7 +11,7 @@ from models.audit import AuditEntry
 from models.base import programme_today, utcnow
 from models.centres import AllianceMember, Centre, CentreStatus, CentreStatusEvent
 from models.lifecycle import TABLE, Authority, Move
-from tests.helpers import Api, World, error_codes
+from tests.helpers import Api, World, error_codes, gid, pk
 from tests.workflow import (
     APPLICATION,
     ASSIGN,
@@ -60,8 +60,8 @@ def _expected_refusal(who: str, move: Move, state: CentreStatus, readable: set[s
 async def _refusals_change_nothing(
     programme: Programme, centre_id: str, readable: set[str]
 ) -> None:
-    before = await Centre.get(id=centre_id)
-    events = await CentreStatusEvent.filter(centre_id=centre_id).count()
+    before = await Centre.get(id=pk(centre_id))
+    events = await CentreStatusEvent.filter(centre_id=pk(centre_id)).count()
     for who in ROLES:
         for move in GENERIC_MOVES:
             expected = _expected_refusal(who, move, before.status, readable)
@@ -72,9 +72,9 @@ async def _refusals_change_nothing(
             assert codes == [expected], (who, move, before.status, body)
             if expected == "INVALID_TRANSITION":
                 assert before.status.value in body["errors"][0]["message"]
-    after = await Centre.get(id=centre_id)
+    after = await Centre.get(id=pk(centre_id))
     assert (after.status, after.version) == (before.status, before.version)
-    assert await CentreStatusEvent.filter(centre_id=centre_id).count() == events
+    assert await CentreStatusEvent.filter(centre_id=pk(centre_id)).count() == events
 
 
 async def _step(
@@ -90,7 +90,7 @@ async def test_r_life_the_whole_path_each_step_by_its_own_role(api: Api, world: 
     readable = {"lead", "member", "bureau", "staff", "admin"}
     # given a draft created by the lead enterprise under the open call
     centre = await new_application(programme)
-    row = await Centre.get(id=centre)
+    row = await Centre.get(id=pk(centre))
     assert row.status is CentreStatus.DRAFT and row.city_id == programme.orgs["lead"].city_id
     await programme.ok(
         "lead",
@@ -114,7 +114,7 @@ async def test_r_life_the_whole_path_each_step_by_its_own_role(api: Api, world: 
     # the lead edits the returned application (optimistic concurrency) and resubmits
     edit = """mutation($id: ID!, $v: Int!, $input: ApplicationInput!) {
       updateApplication(id: $id, version: $v, input: $input) { version fixedAssetInvestment } }"""
-    version = (await Centre.get(id=centre)).version
+    version = (await Centre.get(id=pk(centre))).version
     stale = await programme.run(
         "lead",
         edit,
@@ -132,7 +132,7 @@ async def test_r_life_the_whole_path_each_step_by_its_own_role(api: Api, world: 
     )
     assert edited["updateApplication"]["fixedAssetInvestment"] == "13000000.00"
     # and the audit entry shows what the edit changed, plan included (R-ACC-6)
-    audited = await AuditEntry.filter(object_id=centre, action="centre.update").get()
+    audited = await AuditEntry.filter(object_id=str(pk(centre)), action="centre.update").get()
     assert audited.before["plan_roadmap"] == APPLICATION["planRoadmap"]
     assert audited.after["plan_roadmap"] == "2027 中试"
     assert audited.after["fixed_asset_investment"] == "13000000.00"
@@ -193,7 +193,7 @@ async def test_r_life_the_whole_path_each_step_by_its_own_role(api: Api, world: 
     # nine moves (creation included) and one edit
     assert (
         await AuditEntry.filter(
-            object_id=centre, action__startswith="centre.", outcome="success"
+            object_id=str(pk(centre)), action__startswith="centre.", outcome="success"
         ).count()
         == 10
     )
@@ -329,14 +329,14 @@ async def test_r_ctr_1_alliance_management_keeps_exactly_one_lead_and_history(
     )
     roles = {m["organisation"]["id"]: m["memberRole"] for m in members["centre"]["members"]}
     assert roles == {
-        str(programme.orgs["lead"].id): "CORE",
-        str(programme.orgs["member"].id): "LEAD",
+        gid(programme.orgs["lead"]): "CORE",
+        gid(programme.orgs["member"]): "LEAD",
     }
-    assert members["centre"]["leadOrganisation"]["id"] == str(programme.orgs["member"].id)
+    assert members["centre"]["leadOrganisation"]["id"] == gid(programme.orgs["member"])
     # the old lead leaves; its record stays with a leaving date
     old = next(
         m
-        for m in (await Centre.get(id=centre).prefetch_related("members")).members
+        for m in (await Centre.get(id=pk(centre)).prefetch_related("members")).members
         if m.organisation_id == programme.orgs["lead"].id
     )
     remove = """mutation($m: ID!) { removeAllianceMember(memberId: $m) { leftOn } }"""
@@ -365,7 +365,7 @@ async def test_r_ctr_1_the_alliance_under_review_is_the_one_submitted(
     assert leaving["errors"][0]["extensions"]["field"] == "leftOn"
     # when the application is under expert review
     await to_expert_review(programme, centre)
-    before = await AllianceMember.filter(centre_id=centre).count()
+    before = await AllianceMember.filter(centre_id=pk(centre)).count()
     # then the lead can neither add nor remove members, and nothing changes
     other = str(programme.orgs["other"].id)
     frozen = await programme.run("lead", add, c=centre, o=other)
@@ -373,8 +373,8 @@ async def test_r_ctr_1_the_alliance_under_review_is_the_one_submitted(
     assert frozen["errors"][0]["extensions"]["currentStatus"] == "expert_review"
     gone = await programme.run("lead", remove, m=added["id"])
     assert gone["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
-    assert await AllianceMember.filter(centre_id=centre).count() == before
-    assert await AllianceMember.filter(centre_id=centre, left_on__isnull=False).count() == 0
+    assert await AllianceMember.filter(centre_id=pk(centre)).count() == before
+    assert await AllianceMember.filter(centre_id=pk(centre), left_on__isnull=False).count() == 0
 
 
 async def test_r_life_2_staff_mark_an_established_centre_national_level(

@@ -5,6 +5,8 @@ and convert."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import strawberry
 
 from models.accounts import RoleName
@@ -12,6 +14,7 @@ from schema.accounts.types import LoginPayload, Role, RoleBinding, User
 from schema.context import Info
 from schema.enums import value_of
 from services import accounts, sessions
+from services.ids import global_id
 from services.sessions import IssuedToken
 
 
@@ -33,9 +36,11 @@ class GrantRoleInput:
     )
 
 
-def _payload(user_id: object, issued: IssuedToken) -> LoginPayload:
+def _payload(user_id: UUID, issued: IssuedToken) -> LoginPayload:
     return LoginPayload(
-        token=issued.token, expires_at=issued.expires_at, user_id=strawberry.ID(str(user_id))
+        token=issued.token,
+        expires_at=issued.expires_at,
+        user_id=strawberry.ID(global_id("User", user_id)),
     )
 
 

@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.ids import find
 from schema.pagination import Connection, paginate
 from schema.reference.types import Organisation
+from services.ids import global_id
 from services.values import search_term
 
 
@@ -26,7 +27,7 @@ class AccountQueries:
             organisation = None if org is None else Organisation.of(org)
         bindings = await scopes.own_role_bindings(caller.authz)
         return Me(
-            id=strawberry.ID(str(user.id)),
+            id=strawberry.ID(global_id("User", user.id)),
             username=user.username,
             display_name=user.display_name,
             organisation=organisation,

@@ -11,6 +11,7 @@ import strawberry
 from models import accounts as m
 from schema.context import Info
 from schema.convert import FromRow
+from schema.node import Node
 from schema.reference.types import City, Organisation, load_city, load_organisation
 
 
@@ -30,7 +31,7 @@ class Role(Enum):
 
 
 @strawberry.type(description="A role held in a tenant / 角色授权")
-class RoleBinding(FromRow[m.RoleBinding]):
+class RoleBinding(Node, FromRow[m.RoleBinding]):
     id: strawberry.ID
     role: Role
     created_at: datetime
@@ -50,7 +51,7 @@ class RoleBinding(FromRow[m.RoleBinding]):
 
 
 @strawberry.type(description="A user account / 用户")
-class User(FromRow[m.User]):
+class User(Node, FromRow[m.User]):
     id: strawberry.ID
     username: str
     display_name: str
@@ -66,7 +67,7 @@ class User(FromRow[m.User]):
 
     @strawberry.field(description="Active and revoked role bindings / 角色授权")
     async def role_bindings(self, info: Info) -> list[RoleBinding]:
-        rows = await (await info.context.loaders()).bindings_by_user.load(UUID(self.id))
+        rows = await (await info.context.loaders()).bindings_by_user.load(self.pk())
         return [RoleBinding.of(r) for r in rows]
 
 

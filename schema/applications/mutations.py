@@ -13,7 +13,7 @@ from schema.centres.types import Centre as CentreType
 from schema.context import Info
 from schema.enums import value_of
 from services import applications
-from services.access import parse_id
+from services.ids import parse_id
 from services.moves import MoveRequest, move_centre
 
 

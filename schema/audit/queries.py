@@ -15,7 +15,9 @@ from schema.context import Info
 from schema.convert import FromRow
 from schema.enums import value_of
 from schema.ids import parse_id
+from schema.node import Node
 from schema.pagination import Connection, paginate
+from services.ids import global_id
 
 
 @strawberry.enum(description="How an audited action ended / 结果")
@@ -26,7 +28,7 @@ class AuditOutcome(Enum):
 
 
 @strawberry.type(description="One entry of the hash-chained audit log / 审计记录")
-class AuditEntry(FromRow[m.AuditEntry]):
+class AuditEntry(Node, FromRow[m.AuditEntry]):
     id: strawberry.ID
     seq: int
     at: datetime
@@ -44,6 +46,12 @@ class AuditEntry(FromRow[m.AuditEntry]):
     client_addr: str
     hash: str
     prev_hash: str
+
+
+def entry_of(row: m.AuditEntry) -> AuditEntry:
+    """An entry as GraphQL; the actor's id is a User global id like everywhere else."""
+    actor = None if row.actor_id is None else strawberry.ID(global_id("User", row.actor_id))
+    return AuditEntry.of(row, actor_id=actor)
 
 
 @strawberry.input(description="Narrow the audit log / 筛选")
@@ -90,5 +98,5 @@ class AuditQueries:
             after=after,
             max_page_size=info.context.max_page_size,
             order_by=("-seq",),
-            to_node=AuditEntry.of,
+            to_node=entry_of,
         )

@@ -9,10 +9,11 @@ import strawberry
 from models import calls as m
 from schema.convert import convert
 from schema.documents.types import DocumentKind
+from schema.node import Node
 
 
 @strawberry.type(description="A call for applications / 申报通知")
-class Call:
+class Call(Node):
     id: strawberry.ID
     year: int
     title: str

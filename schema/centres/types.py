@@ -20,8 +20,10 @@ from schema.convert import FromRow
 from schema.cultivation.types import Inspection, TaskAgreement
 from schema.documents.types import Document
 from schema.errors import NotFound
+from schema.node import Node
 from schema.reference.types import City, Industry, Organisation, load_city, load_organisation
 from schema.reviews.types import Review
+from services.ids import global_id
 
 
 @strawberry.enum(description="A member's role in the alliance / 联盟成员角色")
@@ -32,7 +34,7 @@ class MemberRole(Enum):
 
 
 @strawberry.type(description="A member unit of a centre's alliance / 联盟成员单位")
-class AllianceMember(FromRow[m.AllianceMember]):
+class AllianceMember(Node, FromRow[m.AllianceMember]):
     id: strawberry.ID
     member_role: MemberRole
     joined_on: date
@@ -64,7 +66,7 @@ class GovernanceMember:
 
 
 @strawberry.type(description="A manufacturing innovation centre / 制造业创新中心")
-class Centre(FromRow[m.Centre]):
+class Centre(Node, FromRow[m.Centre]):
     id: strawberry.ID
     name: str
     direction: str = strawberry.field(description="Domain direction / 领域方向")
@@ -114,12 +116,12 @@ class Centre(FromRow[m.Centre]):
 
     @strawberry.field(description="Alliance members, current and former / 联盟成员")
     async def members(self, info: Info, current_only: bool = False) -> list[AllianceMember]:
-        rows = await (await info.context.loaders()).members_by_centre.load(UUID(self.id))
+        rows = await (await info.context.loaders()).members_by_centre.load(self.pk())
         return [AllianceMember.of(r) for r in rows if not (current_only and r.left_on)]
 
     @strawberry.field(description="Application materials and evidence / 申报材料与佐证")
     async def documents(self, info: Info) -> list[Document]:
-        rows = await (await info.context.loaders()).documents_by_owner.load(UUID(self.id))
+        rows = await (await info.context.loaders()).documents_by_owner.load(self.pk())
         return [Document.of(r) for r in rows]
 
     @strawberry.field(description="Total planned investment / 计划总投资")
@@ -135,34 +137,36 @@ class Centre(FromRow[m.Centre]):
 
     @strawberry.field(description="Every lifecycle move, oldest first / 状态历史")
     async def status_history(self, info: Info) -> list[StatusEvent]:
-        rows = await (await info.context.loaders()).events_by_centre.load(UUID(self.id))
+        rows = await (await info.context.loaders()).events_by_centre.load(self.pk())
         return [StatusEvent.of(r) for r in rows]
 
     @strawberry.field(
         description="Live centres with the same industry and direction / 方向重复提示"
     )
     async def duplicate_warnings(self, info: Info) -> list[DuplicateWarning]:
-        rows = await (await info.context.loaders()).duplicates_by_centre.load(UUID(self.id))
+        rows = await (await info.context.loaders()).duplicates_by_centre.load(self.pk())
         return [
             DuplicateWarning(
-                centre_id=strawberry.ID(str(c.id)), centre_name=c.name, direction=c.direction
+                centre_id=strawberry.ID(global_id("Centre", c.id)),
+                centre_name=c.name,
+                direction=c.direction,
             )
             for c in rows
         ]
 
     @strawberry.field(description="The expert review / 专家评审")
     async def review(self, info: Info) -> Review | None:
-        row = await (await info.context.loaders()).review_by_centre.load(UUID(self.id))
+        row = await (await info.context.loaders()).review_by_centre.load(self.pk())
         return None if row is None else Review.of(row)
 
     @strawberry.field(description="The cultivation task agreement / 培育任务书")
     async def task_agreement(self, info: Info) -> TaskAgreement | None:
-        row = await (await info.context.loaders()).agreement_by_centre.load(UUID(self.id))
+        row = await (await info.context.loaders()).agreement_by_centre.load(self.pk())
         return None if row is None else TaskAgreement.of(row)
 
     @strawberry.field(description="Inspections and evaluation during cultivation / 检查评估")
     async def inspections(self, info: Info) -> list[Inspection]:
-        rows = await (await info.context.loaders()).inspections_by_centre.load(UUID(self.id))
+        rows = await (await info.context.loaders()).inspections_by_centre.load(self.pk())
         return [Inspection.of(r) for r in rows]
 
     @strawberry.field(description="Last day of the 3-year cultivation period (R-CUL-2) / 培育期满")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from uuid import UUID
 
 import strawberry
 
 from models import cultivation as m
 from schema.context import Info
 from schema.convert import FromRow
+from schema.node import Node
 
 
 @strawberry.enum(description="Kind of cultivation check / 检查类型")
@@ -32,7 +32,7 @@ class IndicatorProgress(FromRow[m.IndicatorProgress]):
 
 
 @strawberry.type(description="A key indicator with its target / 关键指标")
-class Indicator(FromRow[m.Indicator]):
+class Indicator(Node, FromRow[m.Indicator]):
     id: strawberry.ID
     name: str
     unit: str
@@ -40,12 +40,12 @@ class Indicator(FromRow[m.Indicator]):
 
     @strawberry.field(description="Reported progress, oldest first / 进展")
     async def progress(self, info: Info) -> list[IndicatorProgress]:
-        rows = await (await info.context.loaders()).progress_by_indicator.load(UUID(self.id))
+        rows = await (await info.context.loaders()).progress_by_indicator.load(self.pk())
         return [IndicatorProgress.of(r) for r in rows]
 
 
 @strawberry.type(description="The cultivation task agreement / 培育任务书")
-class TaskAgreement(FromRow[m.TaskAgreement]):
+class TaskAgreement(Node, FromRow[m.TaskAgreement]):
     id: strawberry.ID
     signed_on: date
     tasks: list[str]
@@ -53,12 +53,12 @@ class TaskAgreement(FromRow[m.TaskAgreement]):
 
     @strawberry.field
     async def indicators(self, info: Info) -> list[Indicator]:
-        rows = await (await info.context.loaders()).indicators_by_agreement.load(UUID(self.id))
+        rows = await (await info.context.loaders()).indicators_by_agreement.load(self.pk())
         return [Indicator.of(r) for r in rows]
 
 
 @strawberry.type(description="A special inspection or the end-of-period evaluation / 检查评估")
-class Inspection(FromRow[m.Inspection]):
+class Inspection(Node, FromRow[m.Inspection]):
     id: strawberry.ID
     kind: InspectionKind
     held_on: date

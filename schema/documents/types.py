@@ -11,6 +11,7 @@ import strawberry
 from models import documents as m
 from schema.context import Info
 from schema.convert import FromRow
+from schema.node import Node
 
 
 @strawberry.enum(description="Kind of document / 材料类型")
@@ -32,7 +33,7 @@ class DocumentKind(Enum):
 
 
 @strawberry.type(description="One stored version of a document / 材料版本")
-class DocumentVersion(FromRow[m.DocumentVersion]):
+class DocumentVersion(Node, FromRow[m.DocumentVersion]):
     id: strawberry.ID
     version: int
     file_name: str
@@ -53,7 +54,7 @@ class DocumentVersion(FromRow[m.DocumentVersion]):
 
 
 @strawberry.type(description="A document attached to a record, with all its versions / 材料")
-class Document(FromRow[m.Document]):
+class Document(Node, FromRow[m.Document]):
     id: strawberry.ID
     kind: DocumentKind
     title: str
@@ -63,12 +64,12 @@ class Document(FromRow[m.Document]):
 
     @strawberry.field(description="Every version, oldest first / 全部版本")
     async def versions(self, info: Info) -> list[DocumentVersion]:
-        rows = await (await info.context.loaders()).versions_by_document.load(UUID(self.id))
+        rows = await (await info.context.loaders()).versions_by_document.load(self.pk())
         return [DocumentVersion.of(r) for r in rows]
 
     @strawberry.field(description="The current version / 当前版本")
     async def current(self, info: Info) -> DocumentVersion | None:
-        rows = await (await info.context.loaders()).versions_by_document.load(UUID(self.id))
+        rows = await (await info.context.loaders()).versions_by_document.load(self.pk())
         return next(
             (DocumentVersion.of(r) for r in rows if r.version == self.current_version), None
         )

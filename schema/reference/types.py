@@ -12,10 +12,11 @@ from models import reference as m
 from schema.context import Info
 from schema.convert import FromRow
 from schema.errors import NotFound
+from schema.node import Node
 
 
 @strawberry.type(description="A prefecture-level city (GB/T 2260) / 地级市")
-class City(FromRow[m.City]):
+class City(Node, FromRow[m.City]):
     id: strawberry.ID
     code: str = strawberry.field(description="GB/T 2260 code / 行政区划代码")
     name_zh: str
@@ -24,7 +25,7 @@ class City(FromRow[m.City]):
 
 
 @strawberry.type(description="A key industry of the province / 重点产业")
-class Industry(FromRow[m.Industry]):
+class Industry(Node, FromRow[m.Industry]):
     id: strawberry.ID
     code: str
     name_zh: str
@@ -42,7 +43,7 @@ class OrganisationKind(Enum):
 
 
 @strawberry.type(description="An enterprise, institute or university / 单位")
-class Organisation(FromRow[m.Organisation]):
+class Organisation(Node, FromRow[m.Organisation]):
     id: strawberry.ID
     name: str
     short_name: str

@@ -11,6 +11,7 @@ import strawberry
 from schema.context import Info
 from schema.reviews.types import Review as ReviewType
 from services import reviews
+from services.ids import global_id
 
 
 @strawberry.input(description="A score on one criterion / 单项评分")
@@ -57,4 +58,4 @@ class ReviewMutations:
         self, info: Info, organisation_ids: list[strawberry.ID]
     ) -> list[strawberry.ID]:
         declared = await reviews.declare_conflicts(info.context, organisation_ids)
-        return [strawberry.ID(str(o)) for o in declared]
+        return [strawberry.ID(global_id("Organisation", o)) for o in declared]

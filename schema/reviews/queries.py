@@ -11,6 +11,7 @@ from policies.vocabulary import Action, Resource
 from schema.context import Info
 from schema.pagination import Connection, paginate
 from schema.reviews.types import Expert
+from services.ids import global_id
 
 
 @strawberry.type
@@ -49,5 +50,6 @@ class ReviewQueries:
         await info.context.require(Resource.USER, Action.DECLARE)
         caller = await info.context.caller()  # the caller's own row, loaded once per request
         return [
-            strawberry.ID(str(o)) for o in declared_organisations(caller.user.declared_conflicts)
+            strawberry.ID(global_id("Organisation", o))
+            for o in declared_organisations(caller.user.declared_conflicts)
         ]

@@ -19,7 +19,9 @@ from policies.vocabulary import Action, Resource
 from schema.context import Info
 from schema.convert import FromRow, convert
 from schema.errors import NotAllowed
+from schema.node import Node
 from schema.reference.types import Organisation, load_organisation
+from services.ids import global_id
 
 
 @strawberry.type(description="A scoring criterion (R-REV-2) / 评分指标")
@@ -46,7 +48,7 @@ class ExpertScores:
 
 
 @strawberry.type(description="The expert review of an application / 专家评审")
-class Review(FromRow[m.Review]):
+class Review(Node, FromRow[m.Review]):
     id: strawberry.ID
     status: str
     expert_count: int
@@ -85,7 +87,7 @@ class Review(FromRow[m.Review]):
     @strawberry.field(description="The caller's own scores, for an assigned expert / 我的评分")
     async def my_scores(self, info: Info) -> list[CriterionScore]:
         loaders = await info.context.loaders()
-        rows = await loaders.own_scores_by_review.load(UUID(self.id))
+        rows = await loaders.own_scores_by_review.load(self.pk())
         return [
             CriterionScore(criterion=r.criterion, score=r.score, comment=r.comment) for r in rows
         ]
@@ -95,14 +97,14 @@ class Review(FromRow[m.Review]):
         if not await self._staff(info):
             raise NotAllowed("only provincial staff see individual experts' scores")
         loaders = await info.context.loaders()
-        assignments = await loaders.assignments_by_review.load(UUID(self.id))
+        assignments = await loaders.assignments_by_review.load(self.pk())
         all_scores = await loaders.scores_by_assignment.load_many([a.id for a in assignments])
         experts = await loaders.expert.load_many([a.expert_id for a in assignments])
         result = []
         for assignment, scores, expert in zip(assignments, all_scores, experts, strict=True):
             result.append(
                 ExpertScores(
-                    expert_id=strawberry.ID(str(assignment.expert_id)),
+                    expert_id=strawberry.ID(global_id("User", assignment.expert_id)),
                     expert_name=expert.display_name if expert else "",
                     weighted_total=assignment.weighted_total,
                     scores=[
@@ -142,5 +144,8 @@ class Expert:
     def of(cls, row: User) -> Expert:
         """The expert as GraphQL, with the organisations they declared a conflict with."""
         return convert(
-            cls, row, conflict_ids=tuple(m.declared_organisations(row.declared_conflicts))
+            cls,
+            row,
+            id=strawberry.ID(global_id("User", row.id)),
+            conflict_ids=tuple(m.declared_organisations(row.declared_conflicts)),
         )
