@@ -6,6 +6,7 @@ starts, where it ends, whether a comment is required, and which authority it bel
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -119,6 +120,18 @@ def cultivation_deadline(listed_on: date) -> date:
         return listed_on.replace(year=listed_on.year + CULTIVATION_YEARS)
     except ValueError:
         return listed_on.replace(year=listed_on.year + CULTIVATION_YEARS, day=28)
+
+
+def last_listing_due_by(horizon: date) -> date:
+    """R-CUL-2: the latest listing date whose cultivation deadline falls on or before
+    ``horizon`` (listed on or before it ⇔ deadline ≤ horizon), so the list is one SQL filter.
+
+    A 29 February listing ends on 28 February: a horizon of 28 February three years after a
+    leap year reaches back to 29 February; a horizon of 29 February reaches 28 February."""
+    year = horizon.year - CULTIVATION_YEARS
+    if horizon.month == 2 and horizon.day >= 28:
+        return date(year, 2, 29 if calendar.isleap(year) else 28)
+    return horizon.replace(year=year)
 
 
 def cultivation_over(listed_on: date | None, today: date) -> bool:

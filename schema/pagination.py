@@ -1,13 +1,24 @@
-"""Relay-style connections with opaque cursors, a capped page size and a scoped totalCount."""
+"""Relay connections with keyset cursors, a capped page size and a scoped totalCount.
+
+A cursor carries the sort key of its row (the values of the list's order fields, the id last),
+so the next page starts strictly after that row, wherever it now stands: rows added or removed
+before it move nothing and are never served twice or skipped (an offset cursor did both).
+Cursors are opaque: ``base64url("k1:" + JSON list of the key's values)``; anything else, or a
+key of another list's shape, is refused as BAD_USER_INPUT (argument ``after``).
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 import strawberry
+from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -16,37 +27,52 @@ from schema.errors import BadInput
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT", bound=Model)
 
-_PREFIX = "o:"
+_PREFIX = "k1:"
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"{_PREFIX}{offset}".encode()).decode()
+def _plain(value: object) -> object:
+    """A sort-key value as JSON can hold it (read back by the column's own type)."""
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
 
 
-def decode_cursor(cursor: str) -> int:
+def encode_cursor(key: Sequence[object]) -> str:
+    """The opaque cursor of a row whose sort key is ``key``."""
+    text = _PREFIX + json.dumps([_plain(v) for v in key], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def decode_cursor(cursor: str, size: int) -> list[object]:
+    """The sort key in a cursor of a list ordered by ``size`` fields; BadInput otherwise."""
     try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
         if not text.startswith(_PREFIX):
             raise ValueError(cursor)
-        offset = int(text.removeprefix(_PREFIX))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        key = json.loads(text.removeprefix(_PREFIX))
+    except (ValueError, binascii.Error, UnicodeError):
         raise BadInput("invalid cursor", argument="after") from None
-    if offset < 0:
+    scalar = (str, int)
+    if not isinstance(key, list) or len(key) != size or not all(isinstance(v, scalar) for v in key):
         raise BadInput("invalid cursor", argument="after")
-    return offset
+    return key
 
 
 @strawberry.type(description="Where this page sits in the whole list / 本页在列表中的位置")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
+    has_next_page: bool = strawberry.field(description="More rows follow / 还有下一页")
+    has_previous_page: bool = strawberry.field(
+        description="Rows come before this page (true whenever `after` was given) / 有上一页"
+    )
     start_cursor: str | None
     end_cursor: str | None
 
 
 @strawberry.type
 class Edge(Generic[NodeT]):
-    cursor: str
+    cursor: str = strawberry.field(description="Give it as `after` for the rows after this one")
     node: NodeT
 
 
@@ -59,12 +85,32 @@ class Connection(Generic[NodeT]):
     )
 
 
-def page_window(first: int | None, after: str | None, max_page_size: int) -> tuple[int, int]:
-    """(offset, limit) from the arguments; refuses sizes beyond the cap."""
+def page_size(first: int | None, max_page_size: int) -> int:
+    """How many rows a page holds; refuses sizes beyond the cap (BadInput, argument ``first``)."""
     size = max_page_size if first is None else first
     if size < 0 or size > max_page_size:
         raise BadInput(f"first must be between 0 and {max_page_size}", argument="first")
-    return (0 if after is None else decode_cursor(after) + 1), size
+    return size
+
+
+def after_key(model: type[Model], order_by: Sequence[str], cursor: str) -> Q:
+    """The filter "strictly after the row with this cursor" in the order ``order_by``.
+
+    Lexicographic: (a > x) or (a = x and b > y) or …; a field named ``-f`` sorts descending."""
+    values = decode_cursor(cursor, len(order_by))
+    fields = model._meta.fields_map
+    parsed: list[tuple[str, bool, Any]] = []
+    for spec, raw in zip(order_by, values, strict=True):
+        name = spec.removeprefix("-")
+        try:
+            parsed.append((name, spec.startswith("-"), fields[name].to_python_value(raw)))
+        except (ValueError, TypeError):
+            raise BadInput("invalid cursor", argument="after") from None
+    ors: list[Q] = []
+    for index, (name, descending, value) in enumerate(parsed):
+        equal = {n: v for n, _, v in parsed[:index]}
+        ors.append(Q(**equal, **{f"{name}__{'lt' if descending else 'gt'}": value}))
+    return Q(*ors, join_type=Q.OR)
 
 
 async def paginate(
@@ -77,19 +123,27 @@ async def paginate(
     to_node: Callable[[RowT], NodeT],
     prepare: Callable[[list[RowT]], Awaitable[None]] | None = None,
 ) -> Connection[NodeT]:
-    offset, limit = page_window(first, after, max_page_size)
+    """One page of ``queryset`` (already scoped) in the order ``order_by`` (which must end in a
+    unique field), with the scoped total. Two statements: the count and the page."""
+    limit = page_size(first, max_page_size)
+    model = queryset.model
     total = await queryset.count()
-    rows: list[RowT] = []
-    if limit and offset < total:
-        rows = await queryset.order_by(*order_by).offset(offset).limit(limit)
+    page = queryset if after is None else queryset.filter(after_key(model, order_by, after))
+    # One row more than the page tells whether another page follows (first: 0 included).
+    rows = list(await page.order_by(*order_by).limit(limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
     if prepare is not None and rows:
         await prepare(rows)
-    edges = [Edge(cursor=encode_cursor(offset + i), node=to_node(r)) for i, r in enumerate(rows)]
+    names = [spec.removeprefix("-") for spec in order_by]
+    edges = [
+        Edge(cursor=encode_cursor([getattr(r, n) for n in names]), node=to_node(r)) for r in rows
+    ]
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=offset + len(rows) < total,
-            has_previous_page=offset > 0,
+            has_next_page=more,
+            has_previous_page=after is not None,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),

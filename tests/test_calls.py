@@ -38,8 +38,10 @@ async def test_staff_publish_calls_and_everyone_signed_in_reads_them(
         await world.user(RoleName.EXPERT),
     ):
         titles = [
-            c["title"]
-            for c in (await api.ok("{ calls { title } }", token=world.token(user)))["calls"]
+            e["node"]["title"]
+            for e in (
+                await api.ok("{ calls { edges { node { title } } } }", token=world.token(user))
+            )["calls"]["edges"]
         ]
         assert titles == ["2026年度申报通知"]  # drafts stay with the province
         hidden = await api.gql(

@@ -137,14 +137,18 @@ async def test_centres_whose_cultivation_period_runs_out(
     await Centre.filter(id=pk(centre)).update(listed_on=soon)
     other = await world.centre(programme.orgs["other"], status=CentreStatus.CULTIVATING)
     await Centre.filter(id=other.id).update(listed_on=today - timedelta(days=100))
-    query = "query($d: Int!) { centresNearingCultivationDeadline(withinDays: $d) { id cultivationDeadline } }"
-    staff = await programme.ok("staff", query, d=90)
-    assert [c["id"] for c in staff["centresNearingCultivationDeadline"]] == [centre]
-    assert (await programme.ok("staff", query, d=30))["centresNearingCultivationDeadline"] == []
-    # scoped like every list: the Nanning bureau does not see the Liuzhou centre
-    assert (await programme.ok("other_bureau", query, d=90))[
-        "centresNearingCultivationDeadline"
-    ] == []
+    query = """query($d: Int!) { centresNearingCultivationDeadline(withinDays: $d) {
+        totalCount edges { node { id cultivationDeadline } } } }"""
+    staff = (await programme.ok("staff", query, d=90))["centresNearingCultivationDeadline"]
+    assert [e["node"]["id"] for e in staff["edges"]] == [centre] and staff["totalCount"] == 1
+    assert (await programme.ok("staff", query, d=30))["centresNearingCultivationDeadline"] == {
+        "totalCount": 0,
+        "edges": [],
+    }
+    # scoped like every list: the Nanning bureau does not see the Liuzhou centre, not even a count
+    assert (await programme.ok("other_bureau", query, d=90))["centresNearingCultivationDeadline"][
+        "totalCount"
+    ] == 0
     assert await TaskAgreement.all().count() == 1
 
 
@@ -172,10 +176,12 @@ async def test_r_cul_2_a_leap_day_listing_is_nearing_its_28_february_deadline(
     # given today is 28 November 2026 and the centre was listed on 29 February 2024
     monkeypatch.setattr(operations, "programme_today", lambda: date(2026, 11, 28))
     await Centre.filter(id=pk(centre)).update(listed_on=date(2024, 2, 29))
-    query = "query($d: Int!) { centresNearingCultivationDeadline(withinDays: $d) { id } }"
+    query = "query($d: Int!) { centresNearingCultivationDeadline(withinDays: $d) { edges { node { id } } } }"
     # when staff ask for the deadlines up to 28 February 2027 (92 days), and up to the 27th
     upto_28 = await programme.ok("staff", query, d=92)
     upto_27 = await programme.ok("staff", query, d=91)
     # then its deadline, 28 February 2027, is inside the first window only
-    assert [c["id"] for c in upto_28["centresNearingCultivationDeadline"]] == [centre]
-    assert upto_27["centresNearingCultivationDeadline"] == []
+    assert [e["node"]["id"] for e in upto_28["centresNearingCultivationDeadline"]["edges"]] == [
+        centre
+    ]
+    assert upto_27["centresNearingCultivationDeadline"]["edges"] == []

@@ -7,14 +7,18 @@ from datetime import date
 from uuid import UUID, uuid4
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from models.centres import CentreStatus as S
 from models.lifecycle import (
     application_editable,
+    cultivation_deadline,
     cultivation_over,
     duplicates_direction,
     duplicates_of,
     frozen_under_review,
+    last_listing_due_by,
 )
 
 UNDER_REVIEW = [S.SUBMITTED, S.RECOMMENDED, S.FORMAL_REVIEW_PASSED, S.EXPERT_REVIEW]
@@ -87,3 +91,29 @@ def test_r_cul_2_cultivation_is_over_from_the_day_after_the_third_year(
     listed_on: date | None, today: date, over: bool
 ) -> None:
     assert cultivation_over(listed_on, today) is over
+
+
+@given(
+    horizon=st.dates(min_value=date(2003, 1, 1), max_value=date(2099, 12, 31)),
+    listed_on=st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+)
+def test_r_cul_2_last_listing_due_by_is_exactly_the_deadline_filter(
+    horizon: date, listed_on: date
+) -> None:
+    # given any listing date and any horizon, then "listed on or before the last listing due by
+    # the horizon" holds exactly when the cultivation deadline falls on or before the horizon
+    assert (listed_on <= last_listing_due_by(horizon)) == (
+        cultivation_deadline(listed_on) <= horizon
+    )
+
+
+@pytest.mark.parametrize(
+    ("horizon", "last"),
+    [
+        (date(2027, 2, 28), date(2024, 2, 29)),  # a leap-day listing ends on 28 February
+        (date(2028, 2, 29), date(2025, 2, 28)),
+        (date(2026, 3, 1), date(2023, 3, 1)),
+    ],
+)
+def test_r_cul_2_last_listing_due_by_around_leap_days(horizon: date, last: date) -> None:
+    assert last_listing_due_by(horizon) == last

@@ -16,6 +16,7 @@ from schema.context import Info
 from schema.documents.types import DocumentKind
 from schema.enums import value_of
 from schema.ids import find
+from schema.pagination import Connection, paginate
 from services import calls
 
 
@@ -34,11 +35,20 @@ class CallInput:
 
 @strawberry.type
 class CallQueries:
-    @strawberry.field(description="Calls for applications / 申报通知")
-    async def calls(self, info: Info) -> list[Call]:
+    @strawberry.field(description="Calls for applications, newest first / 申报通知")
+    async def calls(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Call]:
         authz = await info.context.authz()
         now = utcnow()
-        return [Call.of(c, now) for c in await scopes.visible_calls(authz)]
+        return await paginate(
+            scopes.visible_calls(authz),
+            first=first,
+            after=after,
+            max_page_size=info.context.max_page_size,
+            order_by=("-opens_at", "id"),
+            to_node=lambda row: Call.of(row, now),
+        )
 
     @strawberry.field(description="One call / 单个申报通知")
     async def call(self, info: Info, id: strawberry.ID) -> Call:

@@ -11,7 +11,7 @@ import strawberry
 from models.base import programme_today
 from models.centres import CentreStatus
 from models.cultivation import InspectionKind as Kind
-from models.lifecycle import CULTIVATION_YEARS, cultivation_deadline
+from models.lifecycle import last_listing_due_by
 from policies import scopes
 from schema.centres.types import Centre
 from schema.context import Info
@@ -20,6 +20,7 @@ from schema.cultivation.types import Inspection as InspectionType
 from schema.cultivation.types import InspectionKind
 from schema.enums import value_of
 from schema.errors import BadInput
+from schema.pagination import Connection, paginate
 from services import cultivation
 
 
@@ -32,26 +33,27 @@ class CultivationQueries:
         )
     )
     async def centres_nearing_cultivation_deadline(
-        self, info: Info, within_days: int = 180
-    ) -> list[Centre]:
+        self,
+        info: Info,
+        within_days: int = 180,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Centre]:
         if not 0 <= within_days <= 3 * 366:
             raise BadInput("withinDays must be between 0 and 1098", field="withinDays")
         authz = await info.context.authz()
         horizon = programme_today() + timedelta(days=within_days)
-        # A superset by listing date (a leap-day listing ends on 28 February), then exactly.
-        rows = (
-            await scopes.visible_centres(authz)
-            .filter(
-                status=CentreStatus.CULTIVATING,
-                listed_on__lte=date(horizon.year - CULTIVATION_YEARS, 12, 31),
-            )
-            .order_by("listed_on", "id")
+        nearing = scopes.visible_centres(authz).filter(
+            status=CentreStatus.CULTIVATING, listed_on__lte=last_listing_due_by(horizon)
         )
-        return [
-            Centre.of(r)
-            for r in rows
-            if r.listed_on is not None and cultivation_deadline(r.listed_on) <= horizon
-        ]
+        return await paginate(
+            nearing,
+            first=first,
+            after=after,
+            max_page_size=info.context.max_page_size,
+            order_by=("listed_on", "id"),
+            to_node=Centre.of,
+        )
 
 
 @strawberry.type
