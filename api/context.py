@@ -18,6 +18,7 @@ def build_context(connection: HTTPConnection, security: ServiceSecurity) -> Cont
         client_addr=client.host if client else "",
         security=security,
         max_page_size=security.settings.max_page_size,
+        compiled_reads=security.settings.compiled_reads,
         user_id=principal.user_id if principal else None,
         token_version=principal.token_version if principal else 0,
     )

@@ -27,7 +27,6 @@ from models.documents import DocumentKind, DocumentVersion
 from schema.context import Context
 from schema.errors import code_of, rule_reference
 from services import documents
-from services.access import parse_id
 from services.blobstore import BlobStore
 from services.errors import (
     BadInput,
@@ -42,6 +41,7 @@ from services.errors import (
     nearest,
 )
 from services.evidence import evidence_pack, stream_pack
+from services.ids import parse_id
 from services.text import control_characters
 from services.uploads import UploadRefused
 

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     max_page_size: int = Field(default=100, ge=1, le=1000)
+    # Hot connections build their JSON in SQL (schema/compiled); off = resolve field by field.
+    compiled_reads: bool = True
     max_query_depth: int = Field(default=10, ge=2)
     max_aliases: int = Field(default=15, ge=1)
     max_tokens: int = Field(default=2000, ge=50)

@@ -21,6 +21,7 @@ class Context(Actor):
 
     security: Security
     max_page_size: int
+    compiled_reads: bool = True
     _loaders: Loaders | None = field(default=None)
 
     async def loaders(self) -> Loaders:

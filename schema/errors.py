@@ -103,8 +103,13 @@ _COERCION = (GraphQLError, ValueError, TypeError, ArithmeticError)
 
 def is_bad_variable(error: GraphQLError) -> bool:
     """A variable value the schema could not coerce: raised before execution (no path), by a
-    scalar's parser. The client's input is at fault, never the server."""
-    return error.path is None and isinstance(error.original_error, _COERCION)
+    scalar's parser, or while a field's arguments are coerced (graphql-core raises its own
+    GraphQLError there: a null variable given to a non-null argument with a default, say).
+    The client's input is at fault, never the server."""
+    original = error.original_error
+    return isinstance(original, GraphQLError) or (
+        error.path is None and isinstance(original, _COERCION)
+    )
 
 
 def is_expected(error: GraphQLError) -> bool:

@@ -20,6 +20,7 @@ from schema.applications.mutations import ApplicationMutations
 from schema.audit.queries import AuditQueries
 from schema.calls.operations import CallMutations, CallQueries
 from schema.centres.queries import CentreQueries
+from schema.compiled.executor import MicExecutionContext
 from schema.cultivation.operations import CultivationMutations, CultivationQueries
 from schema.errors import is_expected, log
 from schema.hygiene import refused_variables
@@ -103,6 +104,7 @@ def build_schema(
         mutation=Mutation,
         extensions=list(extensions),
         config=StrawberryConfig(disable_field_suggestions=production),
+        execution_context_class=MicExecutionContext,
     )
 
 

@@ -138,6 +138,15 @@ async def test_hostile_depth_through_fragments_is_still_limited(
             {"s": "NOPE"},
         ),
         ("query($id: ID!) { centre(id: $id) { id } }", {"id": True}),
+        # a null variable for a non-null argument that has a default (coerced during execution)
+        (
+            "query($d: Int) { centresNearingCultivationDeadline(withinDays: $d) { totalCount } }",
+            {"d": None},
+        ),
+        (
+            'mutation($c: String) { transitionCentre(id: "x", move: SUBMIT, comment: $c) { id } }',
+            {"c": None},
+        ),
     ],
 )
 async def test_hostile_bad_variables_are_bad_user_input_without_traceback(
@@ -154,6 +163,22 @@ async def test_hostile_bad_variables_are_bad_user_input_without_traceback(
     # then it is the client's error, with the coercion message, and nothing is logged as a fault
     assert error_codes(body) == ["BAD_USER_INPUT"], body
     assert "$" in body["errors"][0]["message"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_hostile_a_null_variable_for_a_nested_non_null_argument_is_bad_user_input(
+    api: Api, world: World, admin: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given a centre, and a null variable for members(currentOnly: Boolean! = false)
+    await world.centre(await world.organisation("450100"))
+    query = (
+        "query($c: Boolean) { centres { edges { node { id members(currentOnly: $c) { id } } } } }"
+    )
+    with caplog.at_level(logging.ERROR, logger="mic.errors"):
+        body = await api.gql(query, {"c": None}, token=world.token(admin))
+    # then the field's error is the client's, not an internal fault, and nothing is logged
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    assert "$c" in body["errors"][0]["message"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
 from tortoise.queryset import QuerySet
 
@@ -9,6 +11,7 @@ from models import centres as m
 from policies import scopes
 from schema.centres.status import CentreStatus
 from schema.centres.types import Centre
+from schema.compiled.connection import compiled_connection
 from schema.context import Info
 from schema.enums import value_of
 from schema.ids import find
@@ -51,12 +54,19 @@ class CentreQueries:
         filter: CentreFilter | None = None,
     ) -> Connection[Centre]:
         authz = await info.context.authz()
+        centres = _narrow(scopes.visible_centres(authz), filter)
+        order = ("name", "id")
+        compiled = await compiled_connection(
+            info, "Centre", centres, first=first, after=after, order_by=order
+        )
+        if compiled is not None:
+            return cast("Connection[Centre]", compiled)
         return await paginate(
-            _narrow(scopes.visible_centres(authz), filter),
+            centres,
             first=first,
             after=after,
             max_page_size=info.context.max_page_size,
-            order_by=("name", "id"),
+            order_by=order,
             to_node=Centre.of,
         )
 

@@ -1,0 +1,74 @@
+"""Building JSON in SQL, for PostgreSQL and SQLite, from the same plan.
+
+Both dialects keep the keys in the order given (PostgreSQL ``json``, not ``jsonb``; SQLite's
+``json_object``), so the parsed answer has graphql-core's key order. SQLite loses the JSON
+subtype of a value that comes out of a sub-select, so every nested value is re-read with
+``json(...)`` there; PostgreSQL's ``json`` values nest as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """How one database spells the few JSON constructs the compiled path uses."""
+
+    name: str
+
+    @property
+    def postgres(self) -> bool:
+        return self.name == "postgres"
+
+    def placeholder(self, number: int) -> str:
+        """The n-th bound parameter (1-based)."""
+        return f"${number}" if self.postgres else "?"
+
+    def shift(self, sql: str, offset: int) -> str:
+        """A statement's own parameters renumbered to follow ``offset`` earlier ones."""
+        if not self.postgres or not offset:
+            return sql
+        return _PLACEHOLDER.sub(lambda m: f"${int(m.group(1)) + offset}", sql)
+
+    def text(self, expression: str) -> str:
+        """A text column as itself (both dialects compare UUIDs as text here)."""
+        return expression if not self.postgres else f"{expression}::text"
+
+    def boolean(self, expression: str) -> str:
+        if self.postgres:
+            return expression
+        return f"json(CASE WHEN {expression} THEN 'true' ELSE 'false' END)"
+
+    def nested(self, expression: str) -> str:
+        """A JSON value that comes out of a sub-select, to be placed inside another object."""
+        return expression if self.postgres else f"json({expression})"
+
+    def obj(self, pairs: Sequence[tuple[str, str]]) -> str:
+        """A JSON object of (key literal, value expression) in order."""
+        function = "json_build_object" if self.postgres else "json_object"
+        return f"{function}({', '.join(f'{key}, {value}' for key, value in pairs)})"
+
+    def array(self, element: str, source: str, order: str) -> str:
+        """A JSON array (``[]`` when empty) of ``element`` over the rows of ``source``."""
+        if self.postgres:
+            return f"COALESCE((SELECT json_agg({element} ORDER BY {order}) {source}), '[]'::json)"
+        # SQLite aggregates in the order of a sub-select's ORDER BY.
+        return f"(SELECT json_group_array(json(e)) FROM (SELECT {element} AS e {source} ORDER BY {order}))"  # noqa: S608, E501 - catalogue identifiers, bound values
+
+
+def dialect_of(connection: object) -> Dialect:
+    """The dialect of a Tortoise connection."""
+    capabilities = getattr(connection, "capabilities", None)
+    return Dialect(str(getattr(capabilities, "dialect", "sqlite")))
+
+
+def literal(key: str) -> str:
+    """A response key as an SQL string literal (keys are GraphQL names: letters, digits, _)."""
+    if not re.fullmatch(r"[_A-Za-z][_0-9A-Za-z]*", key):
+        raise ValueError(key)
+    return f"'{key}'"
