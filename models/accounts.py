@@ -41,6 +41,7 @@ class User(Entity):
 
     class Meta:
         table = "app_user"
+        indexes = (("organisation_id",),)
         ordering = ["username"]
 
 
@@ -70,6 +71,7 @@ class RoleBinding(Entity):
 
     class Meta:
         table = "role_binding"
+        indexes = (("user_id",), ("city_id",), ("organisation_id",))
         ordering = ["created_at"]
 
 

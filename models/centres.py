@@ -104,6 +104,14 @@ class Centre(Entity):
 
     class Meta:
         table = "centre"
+        # Every foreign key a scope or loader filters by (issue 11); a bureau's page is city + name.
+        indexes = (
+            ("city_id", "name"),
+            ("industry_id",),
+            ("lead_organisation_id",),
+            ("call_id",),
+            ("status", "listed_on"),
+        )
         ordering = ["name", "id"]
 
 
@@ -127,7 +135,7 @@ class AllianceMember(Entity):
     class Meta:
         table = "alliance_member"
         ordering = ["joined_on", "id"]
-        indexes = (("organisation_id", "centre_id"),)
+        indexes = (("organisation_id", "centre_id"), ("centre_id", "joined_on"))
 
 
 class CentreStatusEvent(Entity):
@@ -148,4 +156,5 @@ class CentreStatusEvent(Entity):
 
     class Meta:
         table = "centre_status_event"
+        indexes = (("centre_id", "created_at"),)
         ordering = ["created_at", "id"]

@@ -37,6 +37,7 @@ class Indicator(Entity):
 
     class Meta:
         table = "indicator"
+        indexes = (("agreement_id",),)
         ordering = ["created_at", "id"]
 
 
@@ -55,6 +56,7 @@ class IndicatorProgress(Entity):
 
     class Meta:
         table = "indicator_progress"
+        indexes = (("indicator_id",),)
         ordering = ["reported_on", "created_at"]
 
 
@@ -79,4 +81,5 @@ class Inspection(Entity):
 
     class Meta:
         table = "inspection"
+        indexes = (("centre_id",),)
         ordering = ["held_on", "created_at"]

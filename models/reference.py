@@ -57,4 +57,5 @@ class Organisation(Entity):
 
     class Meta:
         table = "organisation"
+        indexes = (("city_id",),)
         ordering = ["name"]

@@ -167,6 +167,7 @@ class ReviewAssignment(Entity):
 
     class Meta:
         table = "review_assignment"
+        indexes = (("centre_id",), ("expert_id",))
         unique_together = (("review_id", "expert_id"),)
 
 

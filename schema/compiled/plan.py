@@ -65,7 +65,10 @@ def _scope_ids(statement: Statement, kind: CompiledType) -> str | None:
     """`IN (…)` sub-select of the ids of ``kind`` the caller may read; None when public."""
     if kind.scope is None:
         return None
-    return statement.embed(kind.scope(statement.authz).values_list("id", flat=True))
+    rows = kind.scope(statement.authz)
+    if not rows._q_objects:
+        return None  # the caller reads every row (provincial staff): no filter to apply
+    return statement.embed(rows.values_list("id", flat=True))
 
 
 def _column(kind: CompiledType, entry: Column, row: str, dialect: Dialect) -> str:
