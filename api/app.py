@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -71,9 +73,10 @@ class MicGraphQL(GraphQL[Context, None]):
         except (UnicodeDecodeError, RecursionError) as exc:
             raise json.JSONDecodeError("the body is not UTF-8 JSON", "", 0) from exc
 
-    def encode_json(self, response_data: object) -> str:
-        # Chinese names stay readable in responses and logs.
-        return json.dumps(response_data, ensure_ascii=False, separators=(",", ":"))
+    def encode_json(self, response_data: object) -> bytes:
+        # orjson: compact UTF-8 (Chinese names stay readable), and ~10x faster than json.dumps on
+        # a page of 100 centres with their alliances (issue 11).
+        return orjson.dumps(response_data)
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
@@ -151,6 +154,11 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
         # any upload in flight on another worker. Retried in the background until the database
         # answers, so that start-up never waits for it.
         chores = asyncio.create_task(_start_up_chores(settings, store)) if manage_db else None
+        # Everything built at start-up (schema, policy matrix, modules) lives as long as the
+        # process: out of the cyclic collector's sight, each collection walks only what
+        # requests made (issue 11: the collector took ~40 % of a large read).
+        gc.collect()
+        gc.freeze()
         deadlines = (
             asyncio.create_task(
                 run_periodically(timedelta(seconds=settings.deadline_sweep_s), database_unavailable)

@@ -24,6 +24,11 @@ class Context(Actor):
     compiled_reads: bool = True
     _loaders: Loaders | None = field(default=None)
 
+    def ready_loaders(self) -> Loaders | None:
+        """The request's loaders if a resolver already made them (no await: a preloaded level
+        answers synchronously)."""
+        return self._loaders
+
     async def loaders(self) -> Loaders:
         if self._loaders is None:
             from schema.loaders import Loaders

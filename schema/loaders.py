@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
@@ -114,14 +114,29 @@ def _duplicates_by_centre(
     return load
 
 
+MISSING: Any = object()
+"""What ``Loaders.peek`` answers for a key no level preloaded."""
+
+
 class Loaders:
     def __init__(self, authz: Authorizer) -> None:
-        # Cities and industries are public reference data: every signed-in caller may read them.
-        self.city = DataLoader(load_fn=_by_id(City.all))
-        self.industry = DataLoader(load_fn=_by_id(Industry.all))
-        self.organisation = DataLoader(load_fn=_by_id(lambda: scopes.visible_organisations(authz)))
+        # The batches a page's levels are preloaded with (schema/preload.py); each also backs the
+        # DataLoader of the same name, for whatever was not preloaded.
+        self.batches: dict[str, Callable[[list[UUID]], Awaitable[list[Any]]]] = {
+            # Cities and industries are public reference data: every signed-in caller reads them.
+            "city": _by_id(City.all),
+            "industry": _by_id(Industry.all),
+            "organisation": _by_id(lambda: scopes.visible_organisations(authz)),
+            "members_by_centre": _grouped(
+                lambda: scopes.visible_alliance_members(authz), "centre_id"
+            ),
+        }
+        self.preloaded: dict[str, dict[UUID, Any]] = {name: {} for name in self.batches}
+        self.city = DataLoader(load_fn=self.batches["city"])
+        self.industry = DataLoader(load_fn=self.batches["industry"])
+        self.organisation = DataLoader(load_fn=self.batches["organisation"])
         self.members_by_centre: DataLoader[UUID, list[AllianceMember]] = DataLoader(
-            load_fn=_grouped(lambda: scopes.visible_alliance_members(authz), "centre_id")
+            load_fn=self.batches["members_by_centre"]
         )
         self.documents_by_owner: DataLoader[UUID, list[Document]] = DataLoader(
             load_fn=_grouped(lambda: scopes.visible_documents(authz), "owner_id")
@@ -168,3 +183,17 @@ class Loaders:
         self.bindings_by_user: DataLoader[UUID, list[RoleBinding]] = DataLoader(
             load_fn=_grouped(lambda: scopes.visible_role_bindings(authz), "user_id")
         )
+
+    async def preload(self, name: str, keys: Iterable[UUID]) -> list[Any]:
+        """Load one level for every key not loaded yet, in one batch (one statement per 500
+        keys), and keep each answer for ``peek``. Returns the answers of every key asked for."""
+        known = self.preloaded[name]
+        asked = list(dict.fromkeys(keys))
+        missing = [k for k in asked if k not in known]
+        if missing:
+            known.update(zip(missing, await self.batches[name](missing), strict=True))
+        return [known[k] for k in asked]
+
+    def peek(self, name: str, key: UUID) -> Any:
+        """A preloaded answer, synchronously; MISSING when no level loaded ``key``."""
+        return self.preloaded[name].get(key, MISSING)

@@ -16,6 +16,7 @@ from schema.context import Info
 from schema.enums import value_of
 from schema.ids import find
 from schema.pagination import Connection, paginate
+from schema.preload import preload_page
 from services.values import search_term, text
 
 
@@ -68,6 +69,7 @@ class CentreQueries:
             max_page_size=info.context.max_page_size,
             order_by=order,
             to_node=Centre.of,
+            prepare=lambda rows: preload_page(info, "Centre", rows),
         )
 
     @strawberry.field(description="One centre, if the caller may see it / 单个创新中心")

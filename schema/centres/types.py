@@ -19,9 +19,19 @@ from schema.context import Info
 from schema.convert import FromRow
 from schema.cultivation.types import Inspection, TaskAgreement
 from schema.documents.types import Document
-from schema.errors import NotFound
+from schema.loaders import MISSING
 from schema.node import Node
-from schema.reference.types import City, Industry, Organisation, load_city, load_organisation
+from schema.preload import later, preloaded
+from schema.reference.types import (
+    City,
+    Industry,
+    Organisation,
+    city_of,
+    industry_of,
+    load_city,
+    organisation_of,
+    required_organisation,
+)
 from schema.reviews.types import Review
 from services.ids import global_id
 
@@ -42,11 +52,11 @@ class AllianceMember(Node, FromRow[m.AllianceMember]):
     organisation_id: strawberry.Private[UUID]
 
     @strawberry.field
-    async def organisation(self, info: Info) -> Organisation:
-        org = await load_organisation(info, self.organisation_id)
-        if org is None:
-            raise NotFound("organisation")
-        return org
+    def organisation(self, info: Info) -> Organisation:
+        row = preloaded(info, "organisation", self.organisation_id)
+        if row is MISSING:
+            return later(required_organisation(info, self.organisation_id))
+        return organisation_of(row)
 
 
 @strawberry.type(description="A person on a governance body / 治理机构成员")
@@ -97,25 +107,33 @@ class Centre(Node, FromRow[m.Centre]):
     call_id: strawberry.Private[UUID | None]
 
     @strawberry.field
-    async def city(self, info: Info) -> City:
-        return await load_city(info, self.city_id)
+    def city(self, info: Info) -> City:
+        row = preloaded(info, "city", self.city_id)
+        return later(load_city(info, self.city_id)) if row is MISSING else city_of(row)
 
     @strawberry.field
-    async def industry(self, info: Info) -> Industry:
-        row = await (await info.context.loaders()).industry.load(self.industry_id)
-        if row is None:
-            raise NotFound("industry")
-        return Industry.of(row)
+    def industry(self, info: Info) -> Industry:
+        row = preloaded(info, "industry", self.industry_id)
+        return later(self._industry(info)) if row is MISSING else industry_of(row)
+
+    async def _industry(self, info: Info) -> Industry:
+        return industry_of(await (await info.context.loaders()).industry.load(self.industry_id))
 
     @strawberry.field(description="Lead enterprise / 牵头企业")
-    async def lead_organisation(self, info: Info) -> Organisation:
-        org = await load_organisation(info, self.lead_organisation_id)
-        if org is None:
-            raise NotFound("organisation")
-        return org
+    def lead_organisation(self, info: Info) -> Organisation:
+        row = preloaded(info, "organisation", self.lead_organisation_id)
+        if row is MISSING:
+            return later(required_organisation(info, self.lead_organisation_id))
+        return organisation_of(row)
 
     @strawberry.field(description="Alliance members, current and former / 联盟成员")
-    async def members(self, info: Info, current_only: bool = False) -> list[AllianceMember]:
+    def members(self, info: Info, current_only: bool = False) -> list[AllianceMember]:
+        rows = preloaded(info, "members_by_centre", self.pk())
+        if rows is MISSING:
+            return later(self._members(info, current_only))
+        return [AllianceMember.of(r) for r in rows if not (current_only and r.left_on)]
+
+    async def _members(self, info: Info, current_only: bool) -> list[AllianceMember]:
         rows = await (await info.context.loaders()).members_by_centre.load(self.pk())
         return [AllianceMember.of(r) for r in rows if not (current_only and r.left_on)]
 

@@ -21,6 +21,7 @@ from schema.cultivation.types import InspectionKind
 from schema.enums import value_of
 from schema.errors import BadInput
 from schema.pagination import Connection, paginate
+from schema.preload import preload_page
 from services import cultivation
 
 
@@ -53,6 +54,7 @@ class CultivationQueries:
             max_page_size=info.context.max_page_size,
             order_by=("listed_on", "id"),
             to_node=Centre.of,
+            prepare=lambda rows: preload_page(info, "Centre", rows),
         )
 
 

@@ -9,6 +9,7 @@ from policies import scopes
 from schema.context import Info
 from schema.ids import find
 from schema.pagination import Connection, paginate
+from schema.preload import preload_page
 from schema.reference.types import City, Industry, Organisation
 from services.values import search_term
 
@@ -45,6 +46,7 @@ class ReferenceQueries:
             max_page_size=info.context.max_page_size,
             order_by=("name", "id"),
             to_node=Organisation.of,
+            prepare=lambda rows: preload_page(info, "Organisation", rows),
         )
 
     @strawberry.field(description="One organisation, if the caller may see it / 单个单位")

@@ -12,7 +12,9 @@ from models import reference as m
 from schema.context import Info
 from schema.convert import FromRow
 from schema.errors import NotFound
+from schema.loaders import MISSING
 from schema.node import Node
+from schema.preload import later, preloaded
 
 
 @strawberry.type(description="A prefecture-level city (GB/T 2260) / 地级市")
@@ -53,17 +55,39 @@ class Organisation(Node, FromRow[m.Organisation]):
     city_id: strawberry.Private[UUID]
 
     @strawberry.field(description="City where it is registered / 注册地")
-    async def city(self, info: Info) -> City:
-        return await load_city(info, self.city_id)
+    def city(self, info: Info) -> City:
+        row = preloaded(info, "city", self.city_id)
+        return later(load_city(info, self.city_id)) if row is MISSING else city_of(row)
 
 
-async def load_city(info: Info, city_id: UUID) -> City:
-    row = await (await info.context.loaders()).city.load(city_id)
+def city_of(row: m.City | None) -> City:
+    """A loaded city; a missing one is NotFound (a non-null field)."""
     if row is None:
         raise NotFound("city")
     return City.of(row)
 
 
+def industry_of(row: m.Industry | None) -> Industry:
+    if row is None:
+        raise NotFound("industry")
+    return Industry.of(row)
+
+
+def organisation_of(row: m.Organisation | None) -> Organisation:
+    """A loaded organisation; one outside the caller's scope is NotFound (a non-null field)."""
+    if row is None:
+        raise NotFound("organisation")
+    return Organisation.of(row)
+
+
+async def load_city(info: Info, city_id: UUID) -> City:
+    return city_of(await (await info.context.loaders()).city.load(city_id))
+
+
 async def load_organisation(info: Info, organisation_id: UUID) -> Organisation | None:
     row = await (await info.context.loaders()).organisation.load(organisation_id)
     return None if row is None else Organisation.of(row)
+
+
+async def required_organisation(info: Info, organisation_id: UUID) -> Organisation:
+    return organisation_of(await (await info.context.loaders()).organisation.load(organisation_id))
