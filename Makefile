@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt sdl install clean bench migration
+.PHONY: run test lint fmt sdl install clean bench bench-peer migration
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,14 @@ sdl: $(STAMP)
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
-## Benchmark: the service against a hand-written baseline, as ratios (see bench/run.py)
+## Benchmark: mic served over HTTP against a hand-written baseline (see bench/README.md); DB=postgres
+DB ?= sqlite
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --db $(DB) --scales 1,10 --rounds 3
+
+## Benchmark on PostgreSQL with PostGraphile 5 as the peer (see bench/README.md)
+bench-peer: $(STAMP)
+	$(BIN)/python -m bench.run --db postgres --scales 1,10 --rounds 3 --peer
 
 ## After changing a model: write its migration (make migration NAME=what_changed); a test fails until then
 migration: $(STAMP)

@@ -1,106 +1,147 @@
-"""Run the benchmark and print ratios against the hand-written baseline.
+"""Benchmark mic served over HTTP against a hand-written baseline (and PostGraphile, --peer).
 
-    python -m bench.run [--centres 300] [--repeat 30]
+    python -m bench.run [--db sqlite|postgres] [--scales 1,10] [--rounds 3] [--seconds 2]
+                        [--peer]
 
-Ratios, not absolute times, are the result: both sides run in the same process on the same data,
-so a noisy shared machine slows both alike.
+Per scale: build the data, measure in-process (SQL statements per request, Q4 peak memory,
+the start-up equality check), then serve mic, the baseline (and the peer) as uvicorn/node
+subprocesses and measure them in interleaved rounds with wrk. Prints a table per scale and the
+target ratios; writes every number to var/bench/latest.json. See bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
+import sys
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
-from tortoise import Tortoise
-from tortoise.migrations.api.migrate import migrate
+from bench import database, load, report, rounds, servers, startup
 
-from api.app import create_app
-from api.db import tortoise_config
-from api.settings import Settings
-from api.tokens import issue_token
-from bench import baseline, dataset
-from models.reference_data import load_reference_data
-
-QUERY = """{ centres(first: 100) { totalCount edges { node { id name status city { code }
-  industry { code } leadOrganisation { name }
-  members { memberRole organisation { name kind } } } } } }"""
+OUTPUT = Path("var/bench/latest.json")
 
 
-async def _measure(run: Callable[[], Awaitable[Any]], repeat: int) -> tuple[float, int]:
-    await run()  # warm caches on both sides
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        await run()
-        times.append(time.perf_counter() - started)
-    tracemalloc.start()
-    await run()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times), peak
+async def run_scale(db: str, scale: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    url = database.database_url(db, scale, tmp)
+    settings = database.settings_for(url)
+    print(f"== {db}, scale {scale}: building data", flush=True)
+    running: list[servers.Server] = []
+    try:
+        built = await database.create(url, scale)
+        print(f"   {built.counts}", flush=True)
+        prepared = await startup.prepare(url, settings, built)
+        for warning in prepared.warnings:
+            print(f"   WARNING {warning}", flush=True)
+        running.append(servers.start_mic(url, database.TOKEN_SECRET, tmp))
+        running.append(servers.start_baseline(url, database.TOKEN_SECRET, tmp))
+        if args.peer:
+            from bench import peer
 
-
-async def main(centres: int, repeat: int, database_url: str | None) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = database_url or f"sqlite://{Path(tmp) / 'bench.sqlite3'}"
-        settings = Settings(env="test", database_url=url, token_secret="b" * 40)
-        config = tortoise_config(settings)
-        await migrate(config=config)
-        await Tortoise.close_connections()
-        await Tortoise.init(config=config)
-        await load_reference_data()
-        users = await dataset.build(centres)
-        app = create_app(settings, manage_db=False)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-            rows = []
-            for who, city in (("admin", None), ("bureau", "first")):
-                user = users[who]
-                token = issue_token(settings, user.id, user.token_version).token
-                city_id = None
-                if city:
-                    from models.accounts import RoleBinding
-
-                    binding = await RoleBinding.get(user_id=user.id)
-                    city_id = str(binding.city_id)
-
-                async def service(token: str = token) -> Any:
-                    response = await http.post(
-                        "/graphql",
-                        json={"query": QUERY},
-                        headers={"authorization": f"Bearer {token}"},
-                    )
-                    body = response.json()
-                    assert "errors" not in body, body
-                    return body
-
-                async def hand(city_id: str | None = city_id) -> Any:
-                    return await baseline.list_centres(city_id)
-
-                svc_time, svc_mem = await _measure(service, repeat)
-                base_time, base_mem = await _measure(hand, repeat)
-                rows.append(
-                    (f"list centres, nested ({who})", svc_time, base_time, svc_mem, base_mem)
+            users = {who: u.username for who, u in built.users.items()}
+            running.append(await peer.start(url, database.TOKEN_SECRET, tmp, users))
+            prepared.warnings += await peer.check(running[-1], running[0], prepared)
+        done: report.Rounds = []
+        for n in range(args.rounds):
+            print(f"   round {n + 1}/{args.rounds}", flush=True)
+            done.append(
+                await rounds.one_round(
+                    running,
+                    prepared.ops,
+                    url,
+                    built,
+                    prepared.tokens,
+                    args.seconds,
+                    db == "postgres",
                 )
-        await Tortoise.close_connections()
-    print(f"{centres} centres, median of {repeat} runs")
-    print(f"{'operation':34} {'service ms':>10} {'baseline ms':>11} {'time x':>7} {'memory x':>8}")
-    for name, st, bt, sm, bm in rows:
-        print(f"{name:34} {st * 1000:10.2f} {bt * 1000:11.2f} {st / bt:7.1f} {sm / bm:8.1f}")
+            )
+    finally:
+        for server in running:
+            server.stop()
+        await database.drop(url)
+    med = report.medians(done)
+    found = report.ratios(done)
+    print(report.table(scale, med, prepared.statements, prepared.memory, found), flush=True)
+    return {
+        "scale": scale,
+        "counts": built.counts,
+        "medians": med,
+        "rounds": done,
+        "statements": prepared.statements,
+        "q4_peak_bytes": prepared.memory,
+        "ratios": {k: {"value": v, "target": t} for k, (v, t) in found.items()},
+        "warnings": prepared.warnings,
+    }
+
+
+def _cross_scale(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Statements scale_max / scale_min per op (target 1.0) and Q4 memory mic / baseline."""
+    out: dict[str, Any] = {}
+    if len(results) > 1:
+        low, high = results[0], results[-1]
+        for op, counts in low["statements"].items():
+            before, after = counts["mic"], high["statements"].get(op, {}).get("mic")
+            out[f"{op} statements scale{high['scale']}/scale{low['scale']}"] = (
+                after / before if before and after is not None else None
+            )
+    for r in results:
+        mem = r["q4_peak_bytes"]
+        out[f"Q4 memory mic/baseline scale{r['scale']}"] = (
+            mem["mic"] / mem["baseline"] if mem.get("baseline") else None
+        )
+    return out
+
+
+async def main(args: argparse.Namespace) -> int:
+    if not load.available():
+        print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    scales = [int(s) for s in args.scales.split(",")]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="mic-bench-") as tmp:
+        for scale in scales:
+            results.append(await run_scale(args.db, scale, args, Path(tmp)))
+    cross = _cross_scale(results)
+    print("across scales (targets: statements ratio 1.0, Q4 memory mic/baseline <= 3):")
+    for name, value in cross.items():
+        print(f"  {name:36}{'-' if value is None else f'{value:8.2f}'}")
+    for r in results:
+        for w in r["warnings"]:
+            print(f"WARNING scale {r['scale']}: {w}")
+    report.write(
+        OUTPUT,
+        {
+            "database": args.db,
+            "scales": scales,
+            "rounds": args.rounds,
+            "seconds_per_run": args.seconds,
+            "peer": args.peer,
+            "results": results,
+            "across_scales": cross,
+        },
+    )
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--scales", default="1,10")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=2.0,
+        help="duration of each wrk run (one at 1 client, one at 8)",
+    )
+    parser.add_argument("--peer", action="store_true", help="add PostGraphile 5 (postgres)")
+    args = parser.parse_args(argv)
+    if args.peer and args.db != "postgres":
+        parser.error("--peer needs --db postgres")
+    return args
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--centres", type=int, default=300)
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    asyncio.run(main(args.centres, args.repeat, args.database_url))
+    sys.exit(asyncio.run(main(parse())))
