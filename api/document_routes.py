@@ -41,7 +41,7 @@ from services.errors import (
     nearest,
 )
 from services.evidence import evidence_pack, stream_pack
-from services.ids import parse_id
+from services.ids import global_id, parse_id
 from services.text import control_characters
 from services.uploads import UploadRefused
 
@@ -168,7 +168,7 @@ class DocumentRoutes:
         return JSONResponse(
             {
                 "document": {
-                    "id": str(document.id),
+                    "id": global_id("Document", document.id),
                     "kind": str(document.kind),
                     "title": document.title,
                     "currentVersion": document.current_version,
@@ -220,7 +220,7 @@ class DocumentRoutes:
 
     async def download_version(self, request: Request, ctx: Context) -> Response:
         _, version = await documents.readable_version(
-            ctx, _uuid(request.path_params["version_id"], "document")
+            ctx, _uuid(request.path_params["version_id"], "document version")
         )
         return await self._download(ctx, version)
 
@@ -228,7 +228,7 @@ class DocumentRoutes:
         centre_id = _uuid(request.path_params["centre_id"], "centre")
         centre, entries = await evidence_pack(ctx, centre_id)
         body: AsyncIterator[bytes] = stream_pack(
-            self.store, {"id": str(centre.id), "name": centre.name}, entries
+            self.store, {"id": global_id("Centre", centre.id), "name": centre.name}, entries
         )
         return StreamingResponse(
             body,

@@ -41,6 +41,7 @@ from policies.vocabulary import Action, Resource
 from services.actor import Actor
 from services.blobstore import BlobStore, storage_fault
 from services.errors import BadInput, InvalidMove, NotAllowed, NotFound
+from services.ids import global_id
 from services.uploads import Received, receive
 
 log = logging.getLogger("mic.documents")
@@ -71,7 +72,7 @@ def _local_lock(key: str) -> asyncio.Lock:
 
 def _version_json(version: DocumentVersion) -> dict[str, object]:
     return {
-        "id": str(version.id),
+        "id": global_id("DocumentVersion", version.id),
         "version": version.version,
         "fileName": version.file_name,
         "mediaType": version.media_type,
@@ -302,7 +303,7 @@ async def readable_version(actor: Actor, version_id: UUID) -> tuple[Document, Do
     version = await scopes.visible_document_versions(authz).get_or_none(id=version_id)
     if version is None:
         await _denied_download(actor, "document_version", version_id)
-        raise NotFound("document")
+        raise NotFound("document version")
     document = await scopes.visible_documents(authz).get(id=version.document_id)
     return document, version
 

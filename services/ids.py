@@ -29,6 +29,7 @@ TYPES_OF: dict[str, frozenset[str]] = {
     "call": frozenset({"Call"}),
     "indicator": frozenset({"Indicator"}),
     "document": frozenset({"Document"}),
+    "document version": frozenset({"DocumentVersion"}),
     "review": frozenset({"Review"}),
     "city": frozenset({"City"}),
     "industry": frozenset({"Industry"}),

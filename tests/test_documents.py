@@ -39,7 +39,7 @@ from models.documents import (
 from models.reference import Organisation, OrganisationKind
 from services import documents as service
 from services.blobstore import BlobStore, open_blob_store
-from tests.helpers import World, error_codes
+from tests.helpers import World, error_codes, gid
 
 PDF = b"%PDF-1.7\n" + os.urandom(20_000) + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + os.urandom(5_000)
@@ -437,7 +437,7 @@ async def test_evidence_pack_has_current_documents_and_a_verifiable_manifest(
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
     pack = zipfile.ZipFile(io.BytesIO(response.content))
     manifest = json.loads(pack.read("manifest.json"))
-    assert manifest["centre"]["id"] == str(cast.centre.id)
+    assert manifest["centre"]["id"] == gid(cast.centre)
     assert {d["title"] for d in manifest["documents"]} == {"建设方案", "营业执照"}
     for doc in manifest["documents"]:
         assert hashlib.sha256(pack.read(doc["path"])).hexdigest() == doc["sha256"]

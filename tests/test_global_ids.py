@@ -6,6 +6,8 @@ from uuid import uuid4
 
 import pytest
 
+from models.documents import DocumentVersion
+from services.documents import version_json
 from services.errors import NotFound
 from services.ids import global_id, parse_id, split_global_id
 from tests.helpers import Api, World, error_codes, gid
@@ -126,3 +128,16 @@ def test_r_acc_5_global_ids_round_trip_and_parse_strictly() -> None:
     for bad in (global_id("User", pk), "Centre:nope", "Centre:", "Cen tre:" + str(pk), 42):
         with pytest.raises(NotFound):
             parse_id(bad, "centre")
+
+
+def test_r_acc_5_document_routes_speak_global_ids() -> None:
+    # given a version id as the upload route gives it, in the vocabulary of every other surface
+    version = DocumentVersion(
+        id=uuid4(), version=1, file_name="a.pdf", media_type="x", size=1, sha256="0"
+    )
+    # then it is the version's global id, which parse_id takes only as a document version
+    body = version_json(version)
+    assert body["id"] == global_id("DocumentVersion", version.id)
+    assert parse_id(body["id"], "document version") == version.id
+    with pytest.raises(NotFound):
+        parse_id(body["id"], "document")
