@@ -62,6 +62,10 @@ class BoundedAsyncpgClient(AsyncpgDBClient):
         for name, seconds in bounds.items():
             if float(seconds) > 0:
                 self.server_settings[name] = str(int(float(seconds) * 1000))
+        # No JIT: the compiled read path's one statement per page has a high estimated cost, and
+        # PostgreSQL would spend ~0.5 s compiling it to answer in ~20 ms (issue 11, measured at
+        # scale 10). Short OLTP statements never repay JIT compilation.
+        self.server_settings["jit"] = "off"
 
     async def create_pool(self, **kwargs: Any) -> Any:
         pool = await asyncio.wait_for(asyncpg.create_pool(None, **kwargs), timeout=30)
