@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from api.settings import Settings
 from demo import seed_demo
 from models.accounts import User
-from schema.centres import queries as centre_queries
+from schema import reads
 from schema.compiled.catalogue import TYPES, Column, ToMany, ToOne
 from tests.helpers import Api, World
 
@@ -64,6 +64,16 @@ HAND_WRITTEN: list[tuple[str, dict[str, Any]]] = [
     ('{ centres(after: "bm9wZQ") { edges { node { id } } } }', {}),
     ("{ centres { edges { node { id a: id b: name name } } } }", {}),
     ("{ centres { edges { node { id documents { title } } } } }", {}),  # not compiled
+    (
+        """{ organisations(first: 50) { totalCount edges { cursor node { id name shortName creditCode
+        kind city { code nameZh } __typename } } pageInfo { hasNextPage endCursor } } }""",
+        {},
+    ),
+    (
+        """{ centresNearingCultivationDeadline(withinDays: 1098) { totalCount edges { cursor node {
+        id name listedOn members { organisation { name } } } } pageInfo { endCursor } } }""",
+        {},
+    ),
 ]
 
 
@@ -94,14 +104,14 @@ def both_ways(
 async def taken(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[list[bool]]:
     """Whether each centres request went the compiled way."""
     seen: list[bool] = []
-    original = centre_queries.compiled_connection
+    original = reads.compiled_connection
 
     async def spy(*args: Any, **kwargs: Any) -> Any:
         answer = await original(*args, **kwargs)
         seen.append(answer is not None)
         return answer
 
-    monkeypatch.setattr(centre_queries, "compiled_connection", spy)
+    monkeypatch.setattr(reads, "compiled_connection", spy)
     yield seen
 
 

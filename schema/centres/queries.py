@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import strawberry
 from tortoise.queryset import QuerySet
 
@@ -11,12 +9,11 @@ from models import centres as m
 from policies import scopes
 from schema.centres.status import CentreStatus
 from schema.centres.types import Centre
-from schema.compiled.connection import compiled_connection
 from schema.context import Info
 from schema.enums import value_of
 from schema.ids import find
-from schema.pagination import Connection, paginate
-from schema.preload import preload_page
+from schema.pagination import Connection
+from schema.reads import read_connection
 from services.values import search_term, text
 
 
@@ -55,21 +52,14 @@ class CentreQueries:
         filter: CentreFilter | None = None,
     ) -> Connection[Centre]:
         authz = await info.context.authz()
-        centres = _narrow(scopes.visible_centres(authz), filter)
-        order = ("name", "id")
-        compiled = await compiled_connection(
-            info, "Centre", centres, first=first, after=after, order_by=order
-        )
-        if compiled is not None:
-            return cast("Connection[Centre]", compiled)
-        return await paginate(
-            centres,
+        return await read_connection(
+            info,
+            "Centre",
+            _narrow(scopes.visible_centres(authz), filter),
             first=first,
             after=after,
-            max_page_size=info.context.max_page_size,
-            order_by=order,
+            order_by=("name", "id"),
             to_node=Centre.of,
-            prepare=lambda rows: preload_page(info, "Centre", rows),
         )
 
     @strawberry.field(description="One centre, if the caller may see it / 单个创新中心")

@@ -20,8 +20,8 @@ from schema.cultivation.types import Inspection as InspectionType
 from schema.cultivation.types import InspectionKind
 from schema.enums import value_of
 from schema.errors import BadInput
-from schema.pagination import Connection, paginate
-from schema.preload import preload_page
+from schema.pagination import Connection
+from schema.reads import read_connection
 from services import cultivation
 
 
@@ -47,14 +47,14 @@ class CultivationQueries:
         nearing = scopes.visible_centres(authz).filter(
             status=CentreStatus.CULTIVATING, listed_on__lte=last_listing_due_by(horizon)
         )
-        return await paginate(
+        return await read_connection(
+            info,
+            "Centre",
             nearing,
             first=first,
             after=after,
-            max_page_size=info.context.max_page_size,
             order_by=("listed_on", "id"),
             to_node=Centre.of,
-            prepare=lambda rows: preload_page(info, "Centre", rows),
         )
 
 

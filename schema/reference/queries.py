@@ -8,8 +8,8 @@ from models import reference as m
 from policies import scopes
 from schema.context import Info
 from schema.ids import find
-from schema.pagination import Connection, paginate
-from schema.preload import preload_page
+from schema.pagination import Connection
+from schema.reads import read_connection
 from schema.reference.types import City, Industry, Organisation
 from services.values import search_term
 
@@ -39,14 +39,14 @@ class ReferenceQueries:
         term = search_term(search)
         if term:
             queryset = queryset.filter(name__icontains=term)
-        return await paginate(
+        return await read_connection(
+            info,
+            "Organisation",
             queryset,
             first=first,
             after=after,
-            max_page_size=info.context.max_page_size,
             order_by=("name", "id"),
             to_node=Organisation.of,
-            prepare=lambda rows: preload_page(info, "Organisation", rows),
         )
 
     @strawberry.field(description="One organisation, if the caller may see it / 单个单位")
