@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 _PLACEHOLDER = re.compile(r"\$(\d+)")
 
@@ -34,6 +35,29 @@ class Dialect:
         if not self.postgres or not offset:
             return sql
         return _PLACEHOLDER.sub(lambda m: f"${int(m.group(1)) + offset}", sql)
+
+    def correlate(
+        self, sql: str, params: list[Any], sentinel: object, column: str
+    ) -> tuple[str, list[Any]]:
+        """``sql`` with the one parameter equal to ``sentinel`` replaced by ``column`` (an outer
+        reference) and dropped from ``params``. Raises ValueError unless exactly one is."""
+        found = [i for i, p in enumerate(params) if str(p) == str(sentinel)]
+        if len(found) != 1:
+            raise ValueError("the sentinel must be bound exactly once")
+        (index,) = found
+        kept = params[:index] + params[index + 1 :]
+        if self.postgres:
+            number = index + 1
+
+            def renumber(match: re.Match[str]) -> str:
+                n = int(match.group(1))
+                return column if n == number else f"${n - 1 if n > number else n}"
+
+            return _PLACEHOLDER.sub(renumber, sql), kept
+        pieces = sql.split("?")
+        if len(pieces) != len(params) + 1:
+            raise ValueError("placeholders and parameters differ")
+        return "?".join(pieces[: index + 1]) + column + "?".join(pieces[index + 1 :]), kept
 
     def text(self, expression: str) -> str:
         """A text column as itself (both dialects compare UUIDs as text here)."""

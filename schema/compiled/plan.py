@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from graphql import SelectionSetNode
 
@@ -25,6 +26,8 @@ MAX_KEYS = 50
 MAX_NESTING = 6
 
 Path = tuple[str, ...]  # response keys; "*" stands for every item of a list
+# Stands for the outer row's id in a scope narrowed to one row (replaced in the SQL, never bound).
+OUTER = UUID("00000000-0000-4000-8000-00000000c0de")
 # Tortoise's ORDER BY: quoted columns, each ASC or DESC, comma-separated (no literal, no value).
 _ORDER_BY = re.compile(r' ORDER BY "\w+" (?:ASC|DESC)(?:,"\w+" (?:ASC|DESC))*')
 
@@ -48,15 +51,19 @@ class Statement:
         self.params.append(value)
         return self.dialect.placeholder(len(self.params))
 
-    def embed(self, queryset: Any, *, unordered: bool = False) -> str:
+    def embed(self, queryset: Any, *, unordered: bool = False, outer: str | None = None) -> str:
         """A Tortoise query as a sub-select here, its parameters bound after those so far.
 
         ``unordered``: the sub-select is the set of an ``IN (…)``, where an order means nothing;
         Tortoise still writes each model's default ORDER BY into it and its sub-selects, and
-        PostgreSQL sorts them (measured: ~40 % of a bureau's page at scale 10), so they go."""
+        PostgreSQL sorts them (measured: ~40 % of a bureau's page at scale 10), so they go.
+        ``outer``: the query was filtered on ``id = OUTER`` (the sentinel); that comparison is
+        made against this outer column instead, so the sub-select checks one row at a time."""
         sql, params = parameterized(queryset)
         if unordered and " LIMIT " not in sql:
             sql = _ORDER_BY.sub("", sql)
+        if outer is not None:
+            sql, params = self.dialect.correlate(sql, params, OUTER, outer)
         shifted = self.dialect.shift(sql, len(self.params))
         self.params.extend(params)
         return shifted
@@ -70,14 +77,20 @@ def parameterized(queryset: Any) -> tuple[str, list[Any]]:
     return sql, list(params)  # Tortoise's own statement: values bound, never inlined
 
 
-def _scope_ids(statement: Statement, kind: CompiledType) -> str | None:
-    """`IN (…)` sub-select of the ids of ``kind`` the caller may read; None when public."""
+def _scope_ids(statement: Statement, kind: CompiledType, row: str) -> str | None:
+    """`IN (…)` sub-select that holds ``row``'s id when the caller may read that row of
+    ``kind``; None when every row is readable (public data, or a scope that restricts nothing).
+
+    It is the scope's own query, narrowed to the one row (``id = row.id``): the database checks
+    the few rows a page reaches instead of building the whole readable set (a bureau's
+    organisations at scale 10: 13,000 rows, 17 ms on SQLite, twice per page)."""
     if kind.scope is None:
         return None
     rows = kind.scope(statement.authz)
     if not rows._q_objects:
         return None  # the caller reads every row (provincial staff): no filter to apply
-    return statement.embed(rows.values_list("id", flat=True), unordered=True)
+    one = rows.filter(id=OUTER).values_list("id", flat=True)
+    return statement.embed(one, unordered=True, outer=f"{row}.id")
 
 
 def _column(kind: CompiledType, entry: Column, row: str, dialect: Dialect) -> str:
@@ -133,7 +146,7 @@ def _to_one(statement: Statement, entry: ToOne, item: Selected, row: str, *, pat
     alias = statement.alias()
     body = render_object(statement, target, item.sub_selections(), alias, path=path)
     where = f"{alias}.id = {row}.{entry.column}"
-    visible = _scope_ids(statement, target)
+    visible = _scope_ids(statement, target, alias)
     if visible is not None:
         where += f" AND {alias}.id IN ({visible})"
         statement.checks.append(path)
@@ -153,7 +166,7 @@ def _to_many(statement: Statement, entry: ToMany, item: Selected, row: str, *, p
     where = f"{alias}.{entry.column} = {row}.id"
     if arguments.get("currentOnly"):
         where += f" AND {alias}.left_on IS NULL"
-    visible = _scope_ids(statement, target)
+    visible = _scope_ids(statement, target, alias)
     if visible is not None:
         where += f" AND {alias}.id IN ({visible})"
     table = target.model._meta.db_table
