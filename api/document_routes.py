@@ -24,6 +24,7 @@ from starlette.routing import Route
 from api.context import build_context
 from api.security import ServiceSecurity
 from models.documents import DocumentKind, DocumentVersion
+from policies.vocabulary import Action, Resource
 from schema.context import Context
 from schema.errors import code_of, rule_reference
 from services import documents
@@ -178,7 +179,11 @@ class DocumentRoutes:
             status_code=201,
         )
 
+    # Each route decides who may act before it reads an id (README: a role that may upload
+    # nowhere gets 403 for any id; a caller without a token gets 401 for any id).
+
     async def upload_new(self, request: Request, ctx: Context) -> Response:
+        await ctx.require(Resource.CENTRE, Action.ATTACH)
         params = request.query_params
         try:
             kind = DocumentKind(params.get("kind", ""))
@@ -194,6 +199,7 @@ class DocumentRoutes:
         )
 
     async def upload_version(self, request: Request, ctx: Context) -> Response:
+        await ctx.require(Resource.CENTRE, Action.ATTACH)
         return await self._stored(
             request, ctx, document_id=_uuid(request.path_params["document_id"], "document")
         )
@@ -213,18 +219,21 @@ class DocumentRoutes:
         )
 
     async def download_current(self, request: Request, ctx: Context) -> Response:
+        await ctx.authz()
         _, version = await documents.readable_current(
             ctx, _uuid(request.path_params["document_id"], "document")
         )
         return await self._download(ctx, version)
 
     async def download_version(self, request: Request, ctx: Context) -> Response:
+        await ctx.authz()
         _, version = await documents.readable_version(
             ctx, _uuid(request.path_params["version_id"], "document version")
         )
         return await self._download(ctx, version)
 
     async def evidence_pack(self, request: Request, ctx: Context) -> Response:
+        await ctx.require(Resource.DOCUMENT, Action.EXPORT)
         centre_id = _uuid(request.path_params["centre_id"], "centre")
         centre, entries = await evidence_pack(ctx, centre_id)
         body: AsyncIterator[bytes] = stream_pack(

@@ -3,8 +3,9 @@
 A cursor carries the sort key of its row (the values of the list's order fields, the id last),
 so the next page starts strictly after that row, wherever it now stands: rows added or removed
 before it move nothing and are never served twice or skipped (an offset cursor did both).
-Cursors are opaque: ``base64url("k1:" + JSON list of the key's values)``; anything else, or a
-key of another list's shape, is refused as BAD_USER_INPUT (argument ``after``).
+Cursors are opaque: ``base64url("k2:" + JSON [list tag, [the key's values]])``, the tag naming the
+table and the order; anything else — another list's cursor, a value that does not read back
+exactly as written — is refused as BAD_USER_INPUT (argument ``after``).
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from schema.errors import BadInput
+from services.text import control_characters
 
 NodeT = TypeVar("NodeT")
 RowT = TypeVar("RowT", bound=Model)
 
-_PREFIX = "k1:"
+_PREFIX = "k2:"
+_MAX_CURSOR = 2048  # characters; a real cursor is a sort key of a few short values
 
 
 def _plain(value: object) -> object:
@@ -39,25 +42,57 @@ def _plain(value: object) -> object:
     return value
 
 
-def encode_cursor(key: Sequence[object]) -> str:
-    """The opaque cursor of a row whose sort key is ``key``."""
-    text = _PREFIX + json.dumps([_plain(v) for v in key], ensure_ascii=False, separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode()
+def list_tag(model: type[Model], order_by: Sequence[str]) -> str:
+    """Which list a cursor belongs to: the table and its order (a cursor of another is refused)."""
+    return f"{model._meta.db_table}/{','.join(order_by)}"
 
 
-def decode_cursor(cursor: str, size: int) -> list[object]:
-    """The sort key in a cursor of a list ordered by ``size`` fields; BadInput otherwise."""
+def encode_cursor(tag: str, key: Sequence[object]) -> str:
+    """The opaque cursor of the row whose sort key is ``key`` in the list ``tag``."""
+    body = json.dumps([tag, [_plain(v) for v in key]], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode((_PREFIX + body).encode()).decode()
+
+
+def _refused() -> BadInput:
+    return BadInput("invalid cursor", argument="after")
+
+
+def decode_cursor(cursor: str, tag: str, size: int) -> list[object]:
+    """The sort key in a cursor of the list ``tag`` ordered by ``size`` fields.
+
+    Raises BadInput ("invalid cursor", argument ``after``) for anything this list did not issue:
+    not base64 or JSON, another list's or another version's cursor, nested or oversized values,
+    text no column holds (control characters, lone surrogates)."""
+    if len(cursor) > _MAX_CURSOR:
+        raise _refused()
     try:
         text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
         if not text.startswith(_PREFIX):
             raise ValueError(cursor)
-        key = json.loads(text.removeprefix(_PREFIX))
-    except (ValueError, binascii.Error, UnicodeError):
-        raise BadInput("invalid cursor", argument="after") from None
-    scalar = (str, int)
-    if not isinstance(key, list) or len(key) != size or not all(isinstance(v, scalar) for v in key):
-        raise BadInput("invalid cursor", argument="after")
+        found = json.loads(text.removeprefix(_PREFIX))
+    except (ValueError, binascii.Error, UnicodeError, RecursionError):
+        raise _refused() from None
+    if not (isinstance(found, list) and len(found) == 2 and found[0] == tag):
+        raise _refused()
+    key = found[1]
+    if not isinstance(key, list) or len(key) != size:
+        raise _refused()
+    for value in key:
+        # bool is an int in Python: refused like every other type no sort key holds.
+        if type(value) not in (str, int) or (isinstance(value, str) and _unholdable(value)):
+            raise _refused()
     return key
+
+
+def _unholdable(text: str) -> bool:
+    """Text that no column holds: control characters or a lone surrogate (not UTF-8)."""
+    if control_characters(text):
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 @strawberry.type(description="Where this page sits in the whole list / 本页在列表中的位置")
@@ -96,16 +131,22 @@ def page_size(first: int | None, max_page_size: int) -> int:
 def after_key(model: type[Model], order_by: Sequence[str], cursor: str) -> Q:
     """The filter "strictly after the row with this cursor" in the order ``order_by``.
 
-    Lexicographic: (a > x) or (a = x and b > y) or …; a field named ``-f`` sorts descending."""
-    values = decode_cursor(cursor, len(order_by))
+    Lexicographic: (a > x) or (a = x and b > y) or …; a field named ``-f`` sorts descending.
+    Each value must read back exactly as this list writes it (a canonical round trip), so a
+    cursor is either one this list issued or BadInput."""
+    values = decode_cursor(cursor, list_tag(model, order_by), len(order_by))
     fields = model._meta.fields_map
     parsed: list[tuple[str, bool, Any]] = []
     for spec, raw in zip(order_by, values, strict=True):
         name = spec.removeprefix("-")
         try:
-            parsed.append((name, spec.startswith("-"), fields[name].to_python_value(raw)))
-        except (ValueError, TypeError):
-            raise BadInput("invalid cursor", argument="after") from None
+            value = fields[name].to_python_value(raw)
+            canonical = _plain(value) == raw
+        except Exception:
+            canonical = False
+        if not canonical:
+            raise _refused()
+        parsed.append((name, spec.startswith("-"), value))
     ors: list[Q] = []
     for index, (name, descending, value) in enumerate(parsed):
         equal = {n: v for n, _, v in parsed[:index]}
@@ -136,8 +177,10 @@ async def paginate(
     if prepare is not None and rows:
         await prepare(rows)
     names = [spec.removeprefix("-") for spec in order_by]
+    tag = list_tag(model, order_by)
     edges = [
-        Edge(cursor=encode_cursor([getattr(r, n) for n in names]), node=to_node(r)) for r in rows
+        Edge(cursor=encode_cursor(tag, [getattr(r, n) for n in names]), node=to_node(r))
+        for r in rows
     ]
     return Connection(
         edges=edges,

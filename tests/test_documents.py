@@ -42,6 +42,7 @@ from services.blobstore import BlobStore, open_blob_store
 from tests.helpers import World, error_codes, gid
 
 PDF = b"%PDF-1.7\n" + os.urandom(20_000) + b"\n%%EOF\n"
+UUID_TEXT = "0b3c5f0e-0000-4000-8000-000000000000"
 PNG = b"\x89PNG\r\n\x1a\n" + os.urandom(5_000)
 EXE = b"MZ\x90\x00" + os.urandom(3_000)
 HTML = b"<html><script>alert(1)</script></html>"
@@ -571,3 +572,25 @@ async def test_the_sweep_removes_spooled_files_a_killed_process_left(
     await service.sweep(store, timedelta(hours=1), tmp_path)
     # then only the abandoned upload is gone
     assert not old.exists() and fresh.exists() and other.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "status"),
+    [
+        # the given inputs: a malformed id and one of another type were told apart from a
+        # well-formed one, before the caller's role was decided
+        ("bureau", "GET", "/centres/xyz/evidence-pack", 403),
+        ("expert", "POST", f"/documents?centreId=Organisation:{UUID_TEXT}&kind=other", 403),
+        ("expert", "POST", "/documents/zzz/versions", 403),
+        # and a caller without a token is told so whatever the id
+        (None, "GET", f"/documents/Centre:{UUID_TEXT}/content", 401),
+        (None, "GET", "/documents/versions/nonsense/content", 401),
+        (None, "GET", "/centres/%20/evidence-pack", 401),
+    ],
+)
+async def test_routes_decide_the_caller_before_they_read_the_id(
+    http: httpx.AsyncClient, cast: Cast, who: str | None, method: str, path: str, status: int
+) -> None:
+    headers = {"authorization": f"Bearer {cast.tokens[who]}"} if who else {}
+    response = await http.request(method, path, headers=headers, content=PDF)
+    assert response.status_code == status, response.text

@@ -102,15 +102,32 @@ def _raw(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode()
 
 
+CENTRES = "centre/name,id"
+UUID_TEXT = "0b3c5f0e-0000-4000-8000-000000000000"
+
+
 @pytest.mark.parametrize(
     "cursor",
     [
         _raw("o:3"),  # an offset cursor from before keyset cursors
-        _raw('k1:["only one value"]'),  # a key of another list's shape
-        _raw('k1:["名称", "not-a-uuid"]'),  # a value the column cannot hold
-        _raw("k1:[1.5, null]"),
+        _raw('k1:["名称", "' + UUID_TEXT + '"]'),  # a keyset cursor of the first version
+        _raw(f'k2:["{CENTRES}", ["only one value"]]'),  # a key of another list's shape
+        _raw(f'k2:["{CENTRES}", ["名称", "not-a-uuid"]]'),  # a value the column cannot hold
+        _raw(f'k2:["{CENTRES}", [1.5, null]]'),
         "%%%",
-        _raw("k1:" + "[" * 50),
+        _raw("k2:" + "[" * 50),
+        # the kind an attacker found to reach INTERNAL: values of the wrong type, nesting past
+        # the parser, text no column holds, numbers past any column
+        _raw(f'k2:["{CENTRES}", ["广西", 5]]'),
+        _raw(f'k2:["{CENTRES}", [true, false]]'),
+        _raw("k2:" + "[" * 5000),
+        _raw(f'k2:["{CENTRES}", ["\\ud800", "{UUID_TEXT}"]]'),
+        _raw(f'k2:["{CENTRES}", ["\\u0000", "{UUID_TEXT}"]]'),
+        _raw(f'k2:["{CENTRES}", ["名称", {10**30}]]'),
+        _raw(f'k2:["{CENTRES}", ["名称", "{UUID_TEXT.upper()}"]]'),  # not as this list writes it
+        # another list's cursor of the same shape (organisations are ordered by name, id too)
+        _raw(f'k2:["organisation/name,id", ["名称", "{UUID_TEXT}"]]'),
+        "A" * 5000,
     ],
 )
 async def test_a_cursor_not_made_by_this_list_is_refused(
@@ -143,5 +160,41 @@ async def test_descending_lists_page_by_keyset_too(api: Api, world: World, admin
 
 
 def test_cursors_are_opaque_base64() -> None:
-    cursor = encode_cursor(["名称", "0b3c5f0e-0000-4000-8000-000000000000"])
-    assert base64.urlsafe_b64decode(cursor).decode().startswith("k1:")
+    cursor = encode_cursor(CENTRES, ["名称", UUID_TEXT])
+    assert base64.urlsafe_b64decode(cursor).decode().startswith("k2:")
+
+
+async def test_calls_page_by_their_opening_time_and_refuse_a_centres_cursor(
+    api: Api, world: World, admin: User
+) -> None:
+    # given five published calls, two opening at the same moment
+    from datetime import UTC, datetime, timedelta
+
+    from models.calls import Call
+
+    opens = datetime(2026, 11, 1, tzinfo=UTC)
+    for i, shift in enumerate((0, 0, 1, 2, 3)):
+        await Call.create(
+            year=2026,
+            title=f"通知{i}",
+            opens_at=opens + timedelta(days=shift, microseconds=500 * i),
+            closes_at=opens + timedelta(days=90),
+            published_at=opens,
+            created_by_id=admin.id,
+        )
+    token = world.token(admin)
+    query = """query($a: String) { calls(first: 2, after: $a) { edges { node { title } }
+        pageInfo { hasNextPage endCursor } } }"""
+    titles: list[str] = []
+    after = None
+    while True:
+        page = (await api.ok(query, {"a": after}, token=token))["calls"]
+        titles += [e["node"]["title"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    # then every call comes once, newest first
+    assert sorted(titles) == [f"通知{i}" for i in range(5)] and len(titles) == 5
+    # and the calls' cursor is refused by the centres list
+    body = await api.gql(PAGE, {"a": after, "f": 2}, token=token)
+    assert error_codes(body) == ["BAD_USER_INPUT"]

@@ -25,7 +25,7 @@ from schema.compiled.dialect import dialect_of
 from schema.compiled.plan import Path, Statement, render_object, unreadable
 from schema.compiled.selection import Scope, Selected, Unplannable, collect
 from schema.context import Info
-from schema.pagination import after_key, encode_cursor, page_size
+from schema.pagination import after_key, encode_cursor, list_tag, page_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +147,12 @@ async def _fetch(
     # Identifiers come from the catalogue and the model, values are bound.
     sql = f"SELECT {', '.join(projection)} FROM ({source}) c ORDER BY {ordering}"  # noqa: S608
     result = await rows._db.execute_query_dict(sql, statement.params)
+    tag = list_tag(page.queryset.model, page.order_by)
     more = len(result) > page.limit
     found: list[dict[str, Any]] = []
     for row in result[: page.limit]:
-        built: dict[str, Any] = {"cursor": encode_cursor([row[f"k{i}"] for i in range(len(keys))])}
+        cursor = encode_cursor(tag, [row[f"k{i}"] for i in range(len(keys))])
+        built: dict[str, Any] = {"cursor": cursor}
         for index, (_, edges_key, node_key, checks) in enumerate(columns):
             value = orjson.loads(row[f"n{index}"])
             if any(unreadable(value, path) for path in checks):
