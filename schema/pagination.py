@@ -101,13 +101,17 @@ class PageInfo:
     has_previous_page: bool = strawberry.field(
         description="Rows come before this page (true whenever `after` was given) / 有上一页"
     )
-    start_cursor: str | None
-    end_cursor: str | None
+    start_cursor: str | None = strawberry.field(description="The first row's cursor / 首行游标")
+    end_cursor: str | None = strawberry.field(
+        description="The last row's cursor: give it as `after` for the next page / 末行游标"
+    )
 
 
 @strawberry.type
 class Edge(Generic[NodeT]):
-    cursor: str = strawberry.field(description="Give it as `after` for the rows after this one")
+    cursor: str = strawberry.field(
+        description="Opaque; give it as `after` for the rows after this one / 游标(不透明)"
+    )
     node: NodeT
 
 
