@@ -25,6 +25,8 @@ from demo import seed_demo
 from models.accounts import User
 from schema import reads
 from schema.compiled.catalogue import TYPES, Column, ToMany, ToOne
+from schema.compiled.dialect import Dialect
+from schema.compiled.plan import OUTER
 from tests.helpers import Api, World
 
 SDL = (Path(__file__).parent.parent / "schema" / "schema.graphql").read_text()
@@ -228,3 +230,22 @@ async def test_documents_generated_from_the_sdl_answer_alike(
     # when it is answered both ways, then the bytes are identical
     compiled, resolved = await both_ways(str(document), {}, tokens[username])
     assert compiled == resolved, (username, document)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "sql", "narrowed"),
+    [
+        ("postgres", "a = $1 AND id = $2 AND b = $3", "a = $1 AND id = t5.id AND b = $2"),
+        ("sqlite", "a = ? AND id = ? AND b = ?", "a = ? AND id = t5.id AND b = ?"),
+    ],
+)
+def test_a_scope_is_narrowed_to_the_outer_row_in_both_dialects(
+    spelling: str, sql: str, narrowed: str
+) -> None:
+    # given a scope's statement filtered on the sentinel id, between two other parameters
+    found, params = Dialect(spelling).correlate(sql, ["x", str(OUTER), "y"], OUTER, "t5.id")
+    # then the sentinel's placeholder becomes the outer column and its parameter is dropped
+    assert (found, params) == (narrowed, ["x", "y"])
+    # and a statement without the sentinel (or with it twice) cannot be narrowed
+    with pytest.raises(ValueError, match="exactly once"):
+        Dialect(spelling).correlate(sql, ["x", "y", "z"], OUTER, "t5.id")

@@ -26,10 +26,6 @@ class Dialect:
     def postgres(self) -> bool:
         return self.name == "postgres"
 
-    def placeholder(self, number: int) -> str:
-        """The n-th bound parameter (1-based)."""
-        return f"${number}" if self.postgres else "?"
-
     def shift(self, sql: str, offset: int) -> str:
         """A statement's own parameters renumbered to follow ``offset`` earlier ones."""
         if not self.postgres or not offset:

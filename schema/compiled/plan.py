@@ -47,10 +47,6 @@ class Statement:
         self.aliases += 1
         return f"t{self.aliases}"
 
-    def bind(self, value: Any) -> str:
-        self.params.append(value)
-        return self.dialect.placeholder(len(self.params))
-
     def embed(self, queryset: Any, *, unordered: bool = False, outer: str | None = None) -> str:
         """A Tortoise query as a sub-select here, its parameters bound after those so far.
 
@@ -63,7 +59,10 @@ class Statement:
         if unordered and " LIMIT " not in sql:
             sql = _ORDER_BY.sub("", sql)
         if outer is not None:
-            sql, params = self.dialect.correlate(sql, params, OUTER, outer)
+            try:
+                sql, params = self.dialect.correlate(sql, params, OUTER, outer)
+            except ValueError:
+                raise Unplannable("the scope's statement could not be narrowed") from None
         shifted = self.dialect.shift(sql, len(self.params))
         self.params.extend(params)
         return shifted
