@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
 
+from models.assessment_calendar import years_later
 from models.centres import CentreStatus as S
 
 
@@ -116,10 +117,7 @@ def apply(current: S, move: Move, comment: str) -> S:
 
 def cultivation_deadline(listed_on: date) -> date:
     """Three years from listing (R-CUL-2); 29 February falls back to 28 February."""
-    try:
-        return listed_on.replace(year=listed_on.year + CULTIVATION_YEARS)
-    except ValueError:
-        return listed_on.replace(year=listed_on.year + CULTIVATION_YEARS, day=28)
+    return years_later(listed_on, CULTIVATION_YEARS)
 
 
 def last_listing_due_by(horizon: date) -> date:
