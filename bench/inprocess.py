@@ -3,10 +3,7 @@ and peak Python memory (tracemalloc, bytes) during one request, for mic and the 
 
 from __future__ import annotations
 
-import logging
 import tracemalloc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -18,31 +15,6 @@ MUTATION_IDS = """{ centres(first: 100) { edges { node { id version } } } }"""
 BASE_DRAFTS = """SELECT c.id, c.version FROM centre c
 JOIN role_binding b ON b.organisation_id = c.lead_organisation_id AND b.role = 'enterprise'
 WHERE b.user_id = $1 AND c.status = 'draft' ORDER BY c.id"""
-
-
-class StatementCounter(logging.Handler):
-    """Counts SQL statements sent through Tortoise's client logger (as tests/conftest.py)."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not record.getMessage().startswith(("Created connection", "Closed connection")):
-            self.count += 1
-
-
-@contextmanager
-def counting_tortoise() -> Iterator[StatementCounter]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter, level = StatementCounter(), logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(level)
 
 
 class CountingDb:

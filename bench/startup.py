@@ -11,6 +11,7 @@ from tortoise import Tortoise
 
 from api.app import create_app
 from api.settings import Settings
+from api.statements import counting_statements
 from api.tokens import issue_token
 from bench import database, inprocess
 from bench.baseline import Baseline
@@ -106,7 +107,7 @@ async def prepare(url: str, settings: Settings, built: Built) -> Prepared:
                 base_target = (await base_drafts(url, built))[0]
             mic_token = tokens[op.user]
             base_token = tokens["enterprise2" if op.mutation else op.user]
-            with inprocess.counting_tortoise() as counter:
+            with counting_statements() as counter:
                 answer = await inprocess.post(
                     mic, "/graphql", inprocess.fill(op.mic_body, mic_target), mic_token
                 )
@@ -118,7 +119,7 @@ async def prepare(url: str, settings: Settings, built: Built) -> Prepared:
             )
             if "errors" in answer:
                 prepared.warnings.append(f"{op.name}: baseline errors: {str(answer)[:300]}")
-            prepared.statements[op.name] = {"mic": counter.count, "baseline": db.count}
+            prepared.statements[op.name] = {"mic": len(counter.statements), "baseline": db.count}
         q4 = next(op for op in ops if op.name == "Q4")
         prepared.memory = {
             "mic": await inprocess.peak_bytes(mic, "/graphql", q4.mic_body, tokens["admin"]),

@@ -6,7 +6,6 @@ A PostgreSQL URL that cannot be reached fails the run: it never silently skips.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from tortoise.migrations.api.migrate import migrate
 from api.app import create_app
 from api.db import tortoise_config
 from api.settings import Settings
+from api.statements import StatementCounter, counting_statements
 from models.reference_data import load_reference_data
 from tests.helpers import Api, World
 
@@ -120,27 +120,7 @@ def world(settings: Settings) -> World:
     return World(settings)
 
 
-class StatementCounter(logging.Handler):
-    """Counts SQL statements sent through Tortoise's client logger."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        if not text.startswith(("Created connection", "Closed connection")):
-            self.statements.append(text)
-
-
 @pytest.fixture
 def sql_counter() -> Iterator[StatementCounter]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter, old_level = StatementCounter(), logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
-    try:
+    with counting_statements() as counter:
         yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(old_level)

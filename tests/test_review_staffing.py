@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from api.statements import StatementCounter
 from models.accounts import RoleBinding, RoleName, User
 from models.audit import AuditEntry
 from models.base import utcnow
@@ -17,7 +18,6 @@ from models.centres import AllianceMember, MemberRole
 from models.reviews import Review, ReviewAssignment, Score
 from policies.enforcer import load_matrix
 from policies.vocabulary import Action, Resource, Role, Scope
-from tests.conftest import StatementCounter
 from tests.helpers import Api, World, gid, pk
 from tests.workflow import (
     ASSIGN,

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from api.settings import Settings
+from api.statements import StatementCounter
 from models.accounts import RoleName
 from models.reference import OrganisationKind
-from tests.conftest import StatementCounter
 from tests.helpers import Api, World
 
 NESTED = """
