@@ -79,20 +79,10 @@ def decode_cursor(cursor: str, tag: str, size: int) -> list[object]:
         raise _refused()
     for value in key:
         # bool is an int in Python: refused like every other type no sort key holds.
-        if type(value) not in (str, int) or (isinstance(value, str) and _unholdable(value)):
+        # control_characters also finds lone surrogates: text no column (and no UTF-8) holds.
+        if type(value) not in (str, int) or (isinstance(value, str) and control_characters(value)):
             raise _refused()
     return key
-
-
-def _unholdable(text: str) -> bool:
-    """Text that no column holds: control characters or a lone surrogate (not UTF-8)."""
-    if control_characters(text):
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 @strawberry.type(description="Where this page sits in the whole list / 本页在列表中的位置")
