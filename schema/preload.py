@@ -15,9 +15,9 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from graphql import GraphQLObjectType, SelectionSetNode, get_named_type
+from graphql import SelectionSetNode
 
-from schema.compiled.selection import Scope, Selected, Unplannable, collect
+from schema.compiled.selection import Scope, Selected, Unplannable, collect, select_connection
 from schema.context import Info
 from schema.loaders import MISSING
 
@@ -46,35 +46,14 @@ RELATIONS: dict[str, dict[str, Relation]] = {
 }
 
 
-def _node_selections(info: Info, document: Scope) -> list[SelectionSetNode]:
-    """The selection sets of ``edges { node { … } }`` under the connection field."""
-    raw = info._raw_info
-    connection = get_named_type(raw.return_type)
-    if not isinstance(connection, GraphQLObjectType) or "edges" not in connection.fields:
-        return []
-    edge = get_named_type(connection.fields["edges"].type)
-    found: list[SelectionSetNode] = []
-    top = collect(
-        [n.selection_set for n in raw.field_nodes if n.selection_set],
-        frozenset({connection.name}),
-        document,
-    )
-    for item in top:
-        if item.name == "edges":
-            for node in collect(item.sub_selections(), frozenset({edge.name}), document):
-                if node.name == "node":
-                    found += node.sub_selections()
-    return found
-
-
 async def preload_page(info: Info, type_name: str, rows: Sequence[Any]) -> None:
     """Load every selected relation of ``rows`` (nodes of GraphQL type ``type_name``) and of
     the rows they lead to, level by level. Never raises for a selection it does not read."""
     document = Scope(info._raw_info.fragments, info.variable_values)
     try:
-        level: list[tuple[str, Sequence[Any], list[SelectionSetNode]]] = [
-            (type_name, rows, _node_selections(info, document))
-        ]
+        asked = select_connection(info._raw_info, document)
+        nodes = [selection for _, node in asked.nodes() for selection in node.sub_selections()]
+        level: list[tuple[str, Sequence[Any], list[SelectionSetNode]]] = [(type_name, rows, nodes)]
     except Unplannable:
         return
     loaders = await info.context.loaders()

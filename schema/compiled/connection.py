@@ -17,13 +17,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from graphql import GraphQLObjectType, get_named_type
 from tortoise.queryset import QuerySet
 
 from schema.compiled.catalogue import TYPES, CompiledType
 from schema.compiled.dialect import dialect_of
 from schema.compiled.plan import Path, Statement, render_object, unreadable
-from schema.compiled.selection import Scope, Selected, Unplannable, collect
+from schema.compiled.selection import (
+    Scope,
+    Selected,
+    Unplannable,
+    collect,
+    object_type,
+    select_connection,
+)
 from schema.context import Info
 from schema.pagination import after_key, encode_cursor, list_tag, page_size
 
@@ -33,13 +39,6 @@ class Precompiled:
     """A field's finished answer (JSON-ready dicts and lists), taken as it is by the executor."""
 
     value: Any
-
-
-def _object_type(type_: Any) -> GraphQLObjectType:
-    named = get_named_type(type_)
-    if not isinstance(named, GraphQLObjectType):
-        raise Unplannable("not an object type")
-    return named
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,26 +87,18 @@ async def _answer(
 ) -> Precompiled | None:
     raw = info._raw_info
     document = Scope(raw.fragments, info.variable_values)
-    connection_type = _object_type(raw.return_type)
-    edge_type = _object_type(connection_type.fields["edges"].type)
-    selected = collect(
-        [n.selection_set for n in raw.field_nodes if n.selection_set],
-        frozenset({connection_type.name}),
-        document,
-    )
+    asked = select_connection(raw, document)
+    connection_type, edge_type, selected = asked.type, asked.edge_type, asked.selected
+    for item in selected:
+        if item.name not in ("edges", "__typename", "totalCount", "pageInfo"):
+            raise Unplannable(item.name)
     rows._choose_db_if_not_chosen()
     statement = Statement(dialect_of(rows._db), await info.context.authz(), document)
-    edges: dict[str, list[Selected]] = {}
     columns: list[tuple[str, str, str, tuple[Path, ...]]] = []  # SQL, edges key, node key
-    for item in selected:
-        if item.name == "edges":
-            edges[item.key] = collect(item.sub_selections(), frozenset({edge_type.name}), document)
-            for node in (e for e in edges[item.key] if e.name == "node"):
-                statement.checks = []
-                body = render_object(statement, kind, node.sub_selections(), "c")
-                columns.append((body, item.key, node.key, tuple(statement.checks)))
-        elif item.name not in ("__typename", "totalCount", "pageInfo"):
-            raise Unplannable(item.name)
+    for edges_key, node in asked.nodes():
+        statement.checks = []
+        body = render_object(statement, kind, node.sub_selections(), "c")
+        columns.append((body, edges_key, node.key, tuple(statement.checks)))
     built = await _fetch(statement, page, rows, columns)
     if built is None:
         return None
@@ -120,10 +111,12 @@ async def _answer(
         elif item.name == "totalCount":
             answer[item.key] = total
         elif item.name == "pageInfo":
-            type_name = _object_type(connection_type.fields["pageInfo"].type).name
+            type_name = object_type(connection_type.fields["pageInfo"].type).name
             answer[item.key] = _page_info(item, type_name, found, more, page.after, document)
         else:
-            answer[item.key] = [_edge(item.key, edges[item.key], edge_type.name, b) for b in found]
+            answer[item.key] = [
+                _edge(item.key, asked.edges[item.key], edge_type.name, b) for b in found
+            ]
     return Precompiled(answer)
 
 

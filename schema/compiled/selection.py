@@ -8,7 +8,7 @@ normal resolution.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +18,14 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
     InlineFragmentNode,
     SelectionNode,
     SelectionSetNode,
     ValueNode,
     VariableNode,
+    get_named_type,
 )
 
 
@@ -124,3 +127,47 @@ def _visit(
             spread.add(name)
             if fragment.type_condition.name.value in type_names:
                 _visit(fragment.selection_set.selections, type_names, scope, keyed, spread)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSelection:
+    """What a connection field asks for: its own keys, and each ``edges`` key's edge keys."""
+
+    type: GraphQLObjectType
+    edge_type: GraphQLObjectType
+    selected: list[Selected]
+    edges: dict[str, list[Selected]]
+
+    def nodes(self) -> Iterator[tuple[str, Selected]]:
+        """Each ``node`` key with the ``edges`` key it stands under."""
+        for edges_key, items in self.edges.items():
+            for item in items:
+                if item.name == "node":
+                    yield edges_key, item
+
+
+def object_type(type_: Any) -> GraphQLObjectType:
+    """The object type behind a field's type (lists and non-null unwrapped); Unplannable else."""
+    named = get_named_type(type_)
+    if not isinstance(named, GraphQLObjectType):
+        raise Unplannable("not an object type")
+    return named
+
+
+def select_connection(raw: GraphQLResolveInfo[Any], document: Scope) -> ConnectionSelection:
+    """The selection of the connection field being resolved; Unplannable for another field."""
+    connection = object_type(raw.return_type)
+    if "edges" not in connection.fields:
+        raise Unplannable("not a connection")
+    edge = object_type(connection.fields["edges"].type)
+    selected = collect(
+        [n.selection_set for n in raw.field_nodes if n.selection_set],
+        frozenset({connection.name}),
+        document,
+    )
+    edges = {
+        item.key: collect(item.sub_selections(), frozenset({edge.name}), document)
+        for item in selected
+        if item.name == "edges"
+    }
+    return ConnectionSelection(connection, edge, selected, edges)
