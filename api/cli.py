@@ -46,8 +46,11 @@ async def _migrate(settings: Settings, cities: Path | None, industries: Path | N
     # A migration may rewrite a large table: no statement timeout (the lock timeout stays, so
     # that a migration waiting behind live traffic fails rather than stalls every request).
     settings = settings.model_copy(update={"db_statement_timeout_s": 0.0})
-    await migrate(config=tortoise_config(settings))
-    await Tortoise.close_connections()
+    try:
+        await migrate(config=tortoise_config(settings))
+    finally:
+        # a failed migration must exit with its error, not hang on an open SQLite thread
+        await Tortoise.close_connections()
 
     async def load() -> int:
         new_cities, new_industries = await load_reference_data(cities, industries)

@@ -12,4 +12,6 @@ MODEL_MODULES = [
     "models.documents",
     "models.reviews",
     "models.cultivation",
+    "models.annual_reports",
+    "models.assessments",
 ]

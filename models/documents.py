@@ -30,8 +30,9 @@ class DocumentKind(StrEnum):
 
 
 class OwnerType(StrEnum):
-    # The records documents can be attached to; later issues add reports, reviews, assessments.
+    # The records documents can be attached to; later issues add IP assets.
     CENTRE = "centre"
+    ANNUAL_REPORT = "annual_report"  # R-ASM-2: a report's attachments
 
 
 class Document(Entity):

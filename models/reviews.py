@@ -39,8 +39,8 @@ class PanelSubject(StrEnum):
     """What a panel reviews; with ``Review.subject_id`` it names the panel's one subject."""
 
     SELECTION = "selection"  # a centre's application (三(二)3); the subject id is the centre's id
-    # Reserved for the periodic assessment (R-ASM-4) and the re-assessment after rectification
-    # (R-ASM-5): no operation opens such panels yet.
+    # The periodic assessment (R-ASM-4) and the re-assessment after rectification (R-ASM-5):
+    # the subject id is the assessment's (models/assessments.py).
     ASSESSMENT = "assessment"
     REASSESSMENT = "reassessment"
 
@@ -93,8 +93,25 @@ CRITERIA: tuple[Criterion, ...] = (
 )
 SELECTION_CRITERIA = "selection"  # the code of the selection conditions' set (三(一)1-6)
 
+# R-ASM-4: the three areas of the periodic assessment and the re-assessment (plan 四(二)).
+# Design choice: breakthroughs weigh most, as the plan's core function; the weights are data.
+ASSESSMENT_AREAS: tuple[Criterion, ...] = (
+    Criterion("resource_input", "创新资源投入", "Innovation resource input", Decimal("0.30")),
+    Criterion(
+        "key_technology",
+        "关键共性技术突破",
+        "Key common technology breakthroughs",
+        Decimal("0.40"),
+    ),
+    Criterion("market_operation", "市场化运营", "Market-oriented operation", Decimal("0.30")),
+)
+ASSESSMENT_CRITERIA = "assessment"  # the code of the assessment areas' set (四(二))
+
 # The criteria sets panels score on, by code (``Review.criteria_set``). Checked at import.
-CRITERIA_SETS: dict[str, tuple[Criterion, ...]] = {SELECTION_CRITERIA: check_criteria(CRITERIA)}
+CRITERIA_SETS: dict[str, tuple[Criterion, ...]] = {
+    SELECTION_CRITERIA: check_criteria(CRITERIA),
+    ASSESSMENT_CRITERIA: check_criteria(ASSESSMENT_AREAS),
+}
 
 
 def criteria_of(code: str) -> tuple[Criterion, ...]:

@@ -6,6 +6,7 @@ not see is absent everywhere (R-ACC-5).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TypeVar
 from uuid import UUID
 
@@ -14,6 +15,8 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.accounts import RoleBinding, User
+from models.annual_reports import AnnualReport, AnnualReportVersion, ReportVerification
+from models.assessments import PANEL_SUBJECT, Assessment
 from models.audit import AuditEntry
 from models.calls import Call
 from models.centres import AllianceMember, Centre, CentreStatusEvent
@@ -82,12 +85,23 @@ def visible_centres(authz: Authorizer, action: Action = Action.READ) -> QuerySet
 
 
 def visible_documents(authz: Authorizer, action: Action = Action.READ) -> QuerySet[Document]:
-    """Documents follow their owning record: READ as the centre is read, ATTACH as it is edited."""
-    if authz.access(Resource.CENTRE, action).everywhere:
+    """Documents follow their owning record: READ as the centre or annual report is read,
+    ATTACH as it is edited (a report's attachments: ``annual_report`` ATTACH)."""
+    centres = _centre_filter(authz.access(Resource.CENTRE, action), authz.user_id)
+    reports = _centre_filter(authz.access(Resource.ANNUAL_REPORT, action), authz.user_id)
+    if centres is None and reports is None:
         return Document.all()
-    return through_centre(Document, authz, field="owner_id", action=action).filter(
-        owner_type=OwnerType.CENTRE
-    )
+    of_centres = Q(owner_type=OwnerType.CENTRE)
+    if centres is not None:
+        of_centres &= Q(owner_id__in=Subquery(Centre.filter(centres).values("id")))
+    of_reports = Q(owner_type=OwnerType.ANNUAL_REPORT)
+    if reports is not None:
+        of_reports &= Q(
+            owner_id__in=Subquery(
+                visible_annual_reports(authz, action).values("id")  # the same reach, as ids
+            )
+        )
+    return Document.filter(Q(of_centres, of_reports, join_type=Q.OR))
 
 
 def visible_document_versions(authz: Authorizer) -> QuerySet[DocumentVersion]:
@@ -195,6 +209,53 @@ def visible_progress(authz: Authorizer) -> QuerySet[IndicatorProgress]:
 
 def visible_inspections(authz: Authorizer) -> QuerySet[Inspection]:
     return through_centre(Inspection, authz)
+
+
+def visible_annual_reports(
+    authz: Authorizer, action: Action = Action.READ
+) -> QuerySet[AnnualReport]:
+    """Annual reports of the centres the caller may take ``action`` of ``annual_report`` on
+    (R-ASM-2): READ by members of the alliance, the city's bureau and provincial staff; UPDATE
+    by the lead; VERIFY by the city's bureau; RECEIVE by provincial staff. Experts: none."""
+    return through_centre(AnnualReport, authz, resource=Resource.ANNUAL_REPORT, action=action)
+
+
+def visible_report_versions(authz: Authorizer) -> QuerySet[AnnualReportVersion]:
+    """The submitted versions of the reports the caller reads."""
+    return AnnualReportVersion.filter(
+        report_id__in=Subquery(visible_annual_reports(authz).values("id"))
+    )
+
+
+def visible_report_verifications(authz: Authorizer) -> QuerySet[ReportVerification]:
+    """The bureau's verifications (checks and comments) of the reports the caller reads."""
+    return ReportVerification.filter(
+        report_id__in=Subquery(visible_annual_reports(authz).values("id"))
+    )
+
+
+def visible_assessments(authz: Authorizer, action: Action = Action.READ) -> QuerySet[Assessment]:
+    """Assessments (R-ASM-4/5) the caller may take ``action`` on: through the centre for staff,
+    bureaus and members; an expert only those whose panel they sit on now — not every
+    assessment of a centre they once reviewed (R-ACC-4)."""
+    access = authz.access(Resource.ASSESSMENT, action)
+    flt = _centre_filter(replace(access, assigned=False), authz.user_id)
+    if flt is None:
+        return Assessment.all()
+    parts = [Q(centre_id__in=Subquery(Centre.filter(flt).values("id")))]
+    if access.assigned:
+        sitting = Review.filter(
+            subject_type__in=list(PANEL_SUBJECT.values()),
+            id__in=Subquery(live_assignments().filter(expert_id=authz.user_id).values("review_id")),
+        )
+        parts.append(Q(id__in=Subquery(sitting.values("subject_id"))))
+    return Assessment.filter(Q(*parts, join_type=Q.OR))
+
+
+def calendar_centres(authz: Authorizer) -> QuerySet[Centre]:
+    """Centres whose regulatory calendar the caller reads (R-ASM-6): staff all, a bureau its
+    city's, an enterprise its alliances'; experts none."""
+    return centres_for(authz, Resource.CALENDAR, Action.READ)
 
 
 def visible_alliance_members(authz: Authorizer) -> QuerySet[AllianceMember]:

@@ -19,6 +19,9 @@ class Resource(StrEnum):
     CALL = "call"
     REVIEW = "review"
     CULTIVATION = "cultivation"
+    ANNUAL_REPORT = "annual_report"  # 年度报告 (R-ASM-2, R-ASM-3)
+    ASSESSMENT = "assessment"  # 定期考核 and re-assessment (R-ASM-4, R-ASM-5)
+    CALENDAR = "calendar"  # the regulatory calendar (R-ASM-6)
 
 
 class Action(StrEnum):
@@ -40,6 +43,10 @@ class Action(StrEnum):
     ATTACH = "attach"  # add documents (or new versions) to a record
     EXPORT = "export"  # download a record's evidence pack
     DECLARE = "declare"  # an expert declares the organisations they must never review (R-REV-1)
+    VERIFY = "verify"  # the city bureau verifies an annual report: forward or return (R-ASM-2)
+    RECEIVE = "receive"  # provincial staff receive a forwarded annual report (R-ASM-2)
+    OPEN = "open"  # open an assessment and staff its panel (R-ASM-4)
+    GRADE = "grade"  # finalise an assessment's panel and record the grade (R-ASM-4, R-ASM-5)
 
 
 class Scope(StrEnum):
