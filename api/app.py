@@ -25,6 +25,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from tortoise import Tortoise, connections
 
+from api.calendar_feed import CalendarFeed
 from api.context import build_context
 from api.db import RETRY_AFTER_S, close_db, database_unavailable, init_db, outage
 from api.document_routes import DocumentRoutes
@@ -207,6 +208,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
             Route("/readyz", readyz),
             Route("/graphql", graphql_app),
             *DocumentRoutes(security, store).routes(),
+            *CalendarFeed(security).routes(),
         ],
         lifespan=lifespan,
     )

@@ -1,6 +1,7 @@
 """HTTP endpoints for documents: streaming upload and download, and the evidence pack.
 
     POST /documents?centreId=&kind=&title=&fileName=    body: the file   -> a new document
+    POST /documents?annualReportId=&kind=&title=&fileName=  an annual report's attachment
     POST /documents/{documentId}/versions?fileName=     body: the file   -> a new version
     GET  /documents/{documentId}/content                 the current version
     GET  /documents/versions/{versionId}/content         one version
@@ -183,20 +184,21 @@ class DocumentRoutes:
     # nowhere gets 403 for any id; a caller without a token gets 401 for any id).
 
     async def upload_new(self, request: Request, ctx: Context) -> Response:
-        await ctx.require(Resource.CENTRE, Action.ATTACH)
         params = request.query_params
+        report = params.get("annualReportId")
+        await ctx.require(
+            Resource.CENTRE if report is None else Resource.ANNUAL_REPORT, Action.ATTACH
+        )
         try:
             kind = DocumentKind(params.get("kind", ""))
         except ValueError:
             kinds = ", ".join(k.value for k in DocumentKind)
             raise BadInput(f"kind must be one of: {kinds}", field="kind") from None
-        return await self._stored(
-            request,
-            ctx,
-            centre_id=_uuid(params.get("centreId"), "centre"),
-            kind=kind,
-            title=params.get("title", ""),
-        )
+        if report is not None:  # an annual report's attachment (R-ASM-2): its lead, while editable
+            target = {"annual_report_id": _uuid(report, "annual report")}
+        else:
+            target = {"centre_id": _uuid(params.get("centreId"), "centre")}
+        return await self._stored(request, ctx, kind=kind, title=params.get("title", ""), **target)
 
     async def upload_version(self, request: Request, ctx: Context) -> Response:
         await ctx.require(Resource.CENTRE, Action.ATTACH)

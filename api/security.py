@@ -25,6 +25,9 @@ class ServiceSecurity:
     def issue_token(self, user_id: UUID, token_version: int) -> tokens.IssuedToken:
         return tokens.issue_token(self.settings, user_id, token_version)
 
+    def issue_feed_token(self, user_id: UUID, token_version: int) -> tokens.IssuedToken:
+        return tokens.issue_feed_token(self.settings, user_id, token_version)
+
     async def hash_password(self, password: str) -> str:
         return await passwords.hash_password_async(password)
 

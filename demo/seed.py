@@ -8,9 +8,11 @@ from tortoise.transactions import in_transaction
 from demo.centres import CENTRES
 from demo.organisations import ORGANISATIONS
 from demo.seed_accounts import seed_accounts
+from demo.seed_assessments import seed_assessments
 from demo.seed_calls import seed_calls
 from demo.seed_centres import seed_centres
 from demo.seed_organisations import seed_organisations
+from demo.seed_reports import seed_reports
 from demo.seed_workflow import seed_workflow
 from models.accounts import User
 from models.audit import AuditEvent, Outcome, append
@@ -43,6 +45,8 @@ async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> dict[str, int]:
     calls, new_calls = await seed_calls(conn, staff, now)
     new_centres, new_members = await seed_centres(conn, orgs, industries, calls, now)
     workflow = await seed_workflow(conn, cities, calls, now)
+    workflow.update(await seed_assessments(conn, now))  # after the status history it explains
+    reports = await seed_reports(conn, now)  # after the workflow: established centres report
     return {
         "organisations": new_orgs,
         "centres": new_centres,
@@ -51,6 +55,7 @@ async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> dict[str, int]:
         "role_bindings": new_bindings,
         "calls": new_calls,
         **workflow,
+        **reports,
     }
 
 

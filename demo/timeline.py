@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from demo.assessment_plan import outcome_moves
 from demo.centres import NEARING_DEADLINE, NEARING_WINDOW
 from demo.helpers import CST, at_hour, det, office_hours, spread, years_after
 from demo.moves import DATED_MOVES, MOVE_COMMENTS, OPEN_CALL_STATUSES, PATHS, PROVINCIAL_SELECTION
@@ -115,15 +116,17 @@ def build_timeline(
         times[Move.FAIL_CULTIVATION] = min(
             at_hour(deadline - timedelta(days=10)), now - timedelta(days=1)
         )
-        # The periodic assessment three years after establishment failed; a year to rectify.
-        rectify = min(
-            at_hour(years_after(established, 3) + timedelta(days=30)), now - timedelta(days=30)
-        )
-        times[Move.START_RECTIFICATION] = rectify
-        times[Move.REVOKE] = min(rectify + timedelta(days=385), now - timedelta(days=5))
+    # The rectification moves are the outcomes of the demo's assessments (R-ASM-5): made on the
+    # day each was graded, saying which assessment and its opinion.
+    outcomes = outcome_moves(key, status, established_on, now.astimezone(CST).date())
+    for move, assessment in outcomes.items():
+        times[move] = at_hour(assessment.graded_on, 15)
+    for move, days in ((Move.START_RECTIFICATION, 30), (Move.REVOKE, 5)):
+        times.setdefault(move, now - timedelta(days=days))  # no assessment planned (too early)
     steps = [HistoryStep(None, CentreStatus.DRAFT, office_hours(created, f"{key}/create"), "")]
     for move in path:
-        comment = MOVE_COMMENTS.get(move, "")
+        outcome = outcomes.get(move)
+        comment = outcome.comment if outcome else MOVE_COMMENTS.get(move, "")
         at = office_hours(times[move], f"{key}/{move}", keep_date=move in DATED_MOVES)
         at = max(at, steps[-1].at + timedelta(minutes=7))  # two moves on one day keep order
         steps.append(HistoryStep(move, apply(steps[-1].status, move, comment), at, comment))

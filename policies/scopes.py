@@ -138,9 +138,19 @@ def visible_reviews(
     authz: Authorizer, subject_type: PanelSubject | None = None
 ) -> QuerySet[Review]:
     """Reviews (expert panels) of the centres the caller reads, of one subject type if given
-    (a centre's ``review`` is its selection panel); what of a review each role sees is decided
-    in the review's fields (blind scoring), not here."""
-    reviews = through_centre(Review, authz)
+    (a centre's ``review`` is its selection panel); an expert only the panels they sit on now,
+    not the centre's other panels (R-ACC-4: of a centre, only what the assignment needs). What
+    of a review each role sees is decided in the review's fields (blind scoring), not here."""
+    access = authz.access(Resource.CENTRE, Action.READ)
+    flt = _centre_filter(replace(access, assigned=False), authz.user_id)
+    if flt is None:
+        reviews = Review.all()
+    else:
+        parts = [Q(centre_id__in=Subquery(Centre.filter(flt).values("id")))]
+        if access.assigned:
+            sitting = live_assignments().filter(expert_id=authz.user_id).values("review_id")
+            parts.append(Q(id__in=Subquery(sitting)))
+        reviews = Review.filter(Q(*parts, join_type=Q.OR))
     return reviews if subject_type is None else reviews.filter(subject_type=subject_type)
 
 

@@ -16,6 +16,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models.accounts import RoleBinding
+from models.annual_reports import AnnualReportVersion, ReportVerification
 from models.centres import AllianceMember, Centre, CentreStatusEvent
 from models.cultivation import Indicator, IndicatorProgress, Inspection, TaskAgreement
 from models.documents import Document, DocumentVersion
@@ -182,6 +183,24 @@ class Loaders:
         )
         self.bindings_by_user: DataLoader[UUID, list[RoleBinding]] = DataLoader(
             load_fn=_grouped(lambda: scopes.visible_role_bindings(authz), "user_id")
+        )
+        # Assessments (R-ASM-4/5): their panel, a Review whose subject is the assessment's id
+        # (their centre loads through ``centre``).
+        self.panel_by_assessment: DataLoader[UUID, Review | None] = DataLoader(
+            load_fn=_single(
+                lambda: scopes.visible_reviews(authz).filter(
+                    subject_type__in=[PanelSubject.ASSESSMENT, PanelSubject.REASSESSMENT]
+                ),
+                "subject_id",
+            )
+        )
+        # Annual reports (R-ASM-2): the centre a report is of, its versions and verifications.
+        self.centre = DataLoader(load_fn=_by_id(lambda: scopes.visible_centres(authz)))
+        self.versions_by_report: DataLoader[UUID, list[AnnualReportVersion]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.visible_report_versions(authz), "report_id")
+        )
+        self.verifications_by_report: DataLoader[UUID, list[ReportVerification]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.visible_report_verifications(authz), "report_id")
         )
 
     async def preload(self, name: str, keys: Iterable[UUID]) -> list[Any]:

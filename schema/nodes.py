@@ -22,6 +22,8 @@ from models.reference import Industry as IndustryRow
 from policies import scopes
 from policies.enforcer import Authorizer
 from schema.accounts.types import RoleBinding, User
+from schema.annual_reports.types import AnnualReport
+from schema.assessments.types import Assessment
 from schema.audit.queries import entry_of
 from schema.calls.types import Call
 from schema.centres.types import AllianceMember, Centre
@@ -61,6 +63,8 @@ SOURCES: dict[str, NodeSource] = {
     "User": NodeSource(scopes.visible_users, User.of),
     "RoleBinding": NodeSource(scopes.visible_role_bindings, RoleBinding.of),
     "AuditEntry": NodeSource(scopes.visible_audit_entries, entry_of),
+    "AnnualReport": NodeSource(scopes.visible_annual_reports, AnnualReport.of),
+    "Assessment": NodeSource(scopes.visible_assessments, Assessment.of),
 }
 
 

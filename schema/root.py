@@ -15,9 +15,12 @@ from strawberry.types.graphql import OperationType
 
 from schema.accounts.mutations import AccountMutations
 from schema.accounts.queries import AccountQueries
+from schema.annual_reports.operations import AnnualReportMutations, AnnualReportQueries
 from schema.applications.alliance import AllianceMutations
 from schema.applications.mutations import ApplicationMutations
+from schema.assessments.operations import AssessmentMutations, AssessmentQueries
 from schema.audit.queries import AuditQueries
+from schema.calendar.queries import CalendarQueries
 from schema.calls.operations import CallMutations, CallQueries
 from schema.centres.queries import CentreQueries
 from schema.compiled.executor import MicExecutionContext
@@ -40,6 +43,9 @@ Query = merge_types(
         CallQueries,
         CultivationQueries,
         ReviewQueries,
+        CalendarQueries,
+        AnnualReportQueries,
+        AssessmentQueries,
         NodeQueries,
     ),
 )
@@ -53,6 +59,8 @@ Mutation = merge_types(
         AllianceMutations,
         ReviewMutations,
         CultivationMutations,
+        AnnualReportMutations,
+        AssessmentMutations,
     ),
 )
 

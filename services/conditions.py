@@ -4,9 +4,11 @@ source state, for a move to be made. Each raises a domain error naming its rule.
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from tortoise.queryset import QuerySet
 
+from models.assessments import ASSESSMENT_MOVES, Assessment, AssessmentStatus, outcome_move
 from models.base import utcnow
 from models.calls import Call
 from models.centres import Centre
@@ -120,6 +122,24 @@ async def _may_fail(centre: Centre, today: date, *, by_deadline: bool) -> None:
         )
 
 
+async def _assessment_outcome(centre: Centre, move: Move, outcome_of: UUID | None) -> None:
+    # R-ASM-5: the move is the outcome of this centre's graded assessment, read in the
+    # transaction that graded it.
+    graded = (
+        None
+        if outcome_of is None
+        else await Assessment.filter(
+            id=outcome_of, centre_id=centre.id, status=AssessmentStatus.GRADED
+        ).first()
+    )
+    if graded is None or graded.grade is None or outcome_move(graded.kind, graded.grade) != move:
+        raise BadInput(
+            f"{move.value} happens only as the outcome of this centre's graded assessment "
+            "(R-ASM-5): use gradeAssessment",
+            field="move",
+        )
+
+
 async def check_move_conditions(
     centre: Centre,
     move: Move,
@@ -128,12 +148,16 @@ async def check_move_conditions(
     comparable: QuerySet[Centre],
     *,
     by_deadline: bool = False,
+    outcome_of: UUID | None = None,
 ) -> None:
     """Refuse ``move`` unless its conditions hold. ``comparable``: the centres the caller's
-    scope lets a duplicate be found among; ``by_deadline``: the system's own move (R-CUL-2).
+    scope lets a duplicate be found among; ``by_deadline``: the system's own move (R-CUL-2);
+    ``outcome_of``: the graded assessment a rectification move is the outcome of (R-ASM-5).
 
     Raises BadInput (a condition unmet) or InvalidMove (too late for the step)."""
-    if move is Move.PASS_FORMAL_REVIEW:
+    if move in ASSESSMENT_MOVES:
+        await _assessment_outcome(centre, move, outcome_of)
+    elif move is Move.PASS_FORMAL_REVIEW:
         await _no_duplicate_unless_overridden(centre, override_reason, comparable)
     elif move is Move.START_EXPERT_REVIEW:
         await _enough_experts(centre)

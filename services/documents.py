@@ -39,6 +39,7 @@ from policies import scopes
 from policies.enforcer import Access
 from policies.vocabulary import Action, Resource
 from services.actor import Actor
+from services.annual_reports import attachable_report
 from services.blobstore import BlobStore, storage_fault
 from services.errors import BadInput, InvalidMove, NotAllowed, NotFound
 from services.ids import global_id
@@ -126,6 +127,9 @@ async def _attachable_document(actor: Actor, document_id: UUID) -> Document:
     authz = await actor.require(Resource.CENTRE, Action.ATTACH)
     document = await scopes.visible_documents(authz, Action.ATTACH).get_or_none(id=document_id)
     if document is not None:
+        if document.owner_type is OwnerType.ANNUAL_REPORT:
+            await attachable_report(actor, document.owner_id)  # while draft or returned
+            return document
         owner = await scopes.visible_centres(authz, Action.ATTACH).get(id=document.owner_id)
         _check_stage(authz.access(Resource.CENTRE, Action.ATTACH), owner)
         return document
@@ -189,7 +193,7 @@ async def _commit_version(
     key: str,
     file_name: str,
     document: Document | None,
-    new: tuple[UUID, DocumentKind, str] | None,
+    new: tuple[OwnerType, UUID, DocumentKind, str] | None,
 ) -> tuple[Document, DocumentVersion]:
     user = (await actor.caller()).user
     async with _local_lock(key), in_transaction() as conn:
@@ -198,10 +202,10 @@ async def _commit_version(
         await _put(store, key, received.path, unless_present=True)
         if document is None:
             assert new is not None
-            centre_id, kind, title = new
+            owner_type, owner_id, kind, title = new
             document = await Document.create(
-                owner_type=OwnerType.CENTRE,
-                owner_id=centre_id,
+                owner_type=owner_type,
+                owner_id=owner_id,
                 kind=kind,
                 title=title,
                 created_by_id=user.id,
@@ -254,17 +258,24 @@ async def attach(
     kind: DocumentKind | None = None,
     title: str | None = None,
     document_id: UUID | None = None,
+    annual_report_id: UUID | None = None,
 ) -> tuple[Document, DocumentVersion]:
-    """Store a new document (centre, kind, title) or a new version of ``document_id``."""
+    """Store a new document (of a centre or of an annual report, kind, title) or a new version
+    of ``document_id``. A report's attachments: its lead, while the report is a draft or
+    returned (R-ASM-2)."""
     file_name = clean_file_name(file_name)
     document: Document | None = None
-    new: tuple[UUID, DocumentKind, str] | None = None
+    new: tuple[OwnerType, UUID, DocumentKind, str] | None = None
     if document_id is not None:
         document = await _attachable_document(actor, document_id)
+    elif annual_report_id is not None and kind is not None and title is not None:
+        report = await attachable_report(actor, annual_report_id)
+        new = (OwnerType.ANNUAL_REPORT, report.id, kind, _clean_title(title))
     else:
         if centre_id is None or kind is None or title is None:
             raise BadInput("a new document needs centreId, kind and title")
-        new = ((await _attachable_centre(actor, centre_id)).id, kind, _clean_title(title))
+        centre = await _attachable_centre(actor, centre_id)
+        new = (OwnerType.CENTRE, centre.id, kind, _clean_title(title))
     received = await receive(chunks, limits.max_bytes, limits.tmp_dir)
     key = storage_key(received.sha256)
     pending = await PendingBlob.create(id=uuid4(), storage_key=key)

@@ -31,8 +31,10 @@ TYPES_OF: dict[str, frozenset[str]] = {
     "document": frozenset({"Document"}),
     "document version": frozenset({"DocumentVersion"}),
     "review": frozenset({"Review"}),
+    "assessment": frozenset({"Assessment"}),
     "city": frozenset({"City"}),
     "industry": frozenset({"Industry"}),
+    "annual report": frozenset({"AnnualReport"}),
 }
 
 

@@ -1,6 +1,6 @@
 """The one centre move: lock → lifecycle table → conditions → version → save → status event →
-audit, in one transaction. The GraphQL moves, the listing and the deadline sweep all call
-``move_centre``."""
+audit, in one transaction. The GraphQL moves, the listing, the deadline sweep and the grading of
+an assessment (R-ASM-5) all call ``move_centre``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from uuid import UUID
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from models.assessments import ASSESSMENT_MOVES
 from models.base import programme_today, utcnow
 from models.centres import Centre, CentreStatus, CentreStatusEvent
 from models.cultivation import Indicator, TaskAgreement
@@ -58,12 +59,14 @@ class AgreementTerms(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class MoveRequest:
-    """A move and what it carries: the comment, the R-CTR-4 override, the R-CUL-1 agreement."""
+    """A move and what it carries: the comment, the R-CTR-4 override, the R-CUL-1 agreement,
+    and for the rectification moves the graded assessment whose outcome it is (R-ASM-5)."""
 
     move: Move
     comment: str = ""
     override_reason: str | None = None
     agreement: AgreementTerms | None = None
+    outcome_of: UUID | None = None
 
 
 def authority(move: Move) -> Action:
@@ -98,14 +101,25 @@ async def move_centre(
     """Make one lifecycle move (RULES.md Lifecycle, R-LIFE-1) and return the centre after it.
 
     A signed-in caller needs the move's authority over the centre (policy.csv); the system actor
-    (the R-CUL-2 deadline) acts province-wide. Raises NotFound / NotAllowed (scope), InvalidMove
-    (wrong state, ``currentStatus`` in details), BadInput (comment or condition missing)."""
+    (the R-CUL-2 deadline) acts province-wide. ``START_RECTIFICATION``, ``PASS_REASSESSMENT``
+    and ``REVOKE`` are made only with ``request.outcome_of``, the graded assessment whose
+    outcome they are (R-ASM-5: ``services/assessments.py`` ``grade_assessment``); bare, they are
+    refused. Called inside a surrounding transaction (the grading's), the move joins it: both
+    commit or neither does. Raises NotFound / NotAllowed (scope), InvalidMove (wrong state,
+    ``currentStatus`` in details), BadInput (comment or condition missing, a bare assessment
+    move)."""
     move, today = request.move, today or programme_today()
     action = authority(move)
     note = comment(request.comment)
     reason = comment(request.override_reason, "overrideReason") or None
     if move is Move.LIST_FOR_CULTIVATION and request.agreement is None:
         raise BadInput("listing needs the task agreement: use listForCultivation")
+    if move in ASSESSMENT_MOVES and request.outcome_of is None:
+        raise BadInput(
+            f"{move.value} happens only as the outcome of an assessment (R-ASM-5): open an "
+            "assessment with openAssessment and record its grade with gradeAssessment",
+            field="move",
+        )
     authz = (
         None
         if actor.is_system
@@ -131,7 +145,13 @@ async def move_centre(
         # Built inside the transaction: a queryset binds its connection when it is made.
         comparable = Centre.all() if authz is None else scopes.visible_centres(authz)
         await check_move_conditions(
-            centre, move, reason, today, comparable, by_deadline=actor.is_system
+            centre,
+            move,
+            reason,
+            today,
+            comparable,
+            by_deadline=actor.is_system,
+            outcome_of=request.outcome_of,
         )
         if move is Move.SUBMIT:
             await require_materials(centre)

@@ -9,6 +9,7 @@ from itertools import product
 
 import pytest
 
+from models.assessments import ASSESSMENT_MOVES, AssessmentKind, Grade, outcome_move
 from models.centres import CentreStatus as S
 from models.lifecycle import (
     EDITABLE,
@@ -145,6 +146,21 @@ def test_lifecycle_whole_path_from_draft_to_revoked() -> None:
     for move, expected in path:
         status = apply(status, move, "recorded reason")
         assert status is expected, move
+
+
+def test_r_asm_5_the_rectification_moves_are_bound_to_assessment_outcomes() -> None:
+    # the table above still has the three moves (the states exist), but only an assessment's
+    # grade makes them (services/assessments.py grade_assessment; bare: refused, see
+    # tests/test_assessments.py and tests/test_workflow.py)
+    assert {Move.START_RECTIFICATION, Move.PASS_REASSESSMENT, Move.REVOKE} == ASSESSMENT_MOVES
+    assert outcome_move(AssessmentKind.PERIODIC, Grade.FAIL) is Move.START_RECTIFICATION
+    assert {outcome_move(AssessmentKind.PERIODIC, g) for g in Grade if g is not Grade.FAIL} == {
+        None
+    }
+    assert outcome_move(AssessmentKind.REASSESSMENT, Grade.FAIL) is Move.REVOKE
+    assert {outcome_move(AssessmentKind.REASSESSMENT, g) for g in Grade if g is not Grade.FAIL} == {
+        Move.PASS_REASSESSMENT
+    }
 
 
 def test_lifecycle_editable_and_live_states() -> None:

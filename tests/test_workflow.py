@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from models.accounts import RoleName
+from models.assessments import ASSESSMENT_MOVES
 from models.audit import AuditEntry
 from models.base import programme_today, utcnow
 from models.centres import AllianceMember, Centre, CentreStatus, CentreStatusEvent
@@ -47,6 +48,8 @@ ROLE_AUTHORITY = {
 
 def _expected_refusal(who: str, move: Move, state: CentreStatus, readable: set[str]) -> str | None:
     """The error each role gets for each move in each state; None: the move may succeed."""
+    if move in ASSESSMENT_MOVES:
+        return "BAD_USER_INPUT"  # R-ASM-5: only as an assessment's outcome, for anyone
     step = TABLE[move]
     if who == HOLDERS[step.authority]:
         return None if state in step.sources else "INVALID_TRANSITION"
@@ -211,17 +214,18 @@ async def test_r_life_rejection_and_rectification_paths(api: Api, world: World) 
     assert (await _step(programme, "staff", rejected, "REJECT_FORMAL_REVIEW", "不符合条件"))[
         "status"
     ] == "REJECTED"
-    # an established centre fails its assessment, rectifies, and is revoked after re-assessment fails
+    # rectification and revocation are the outcome of assessments only (R-ASM-5): as bare moves
+    # they are refused, naming the mutation to use (the real path: tests/test_assessments.py)
     lead = programme.orgs["lead"]
     centre = await world.centre(lead, status=CentreStatus.ESTABLISHED)
     cid = str(centre.id)
-    await _step(programme, "staff", cid, "START_RECTIFICATION", "定期评估不合格")
-    await _step(programme, "staff", cid, "PASS_REASSESSMENT")
-    await _step(programme, "staff", cid, "START_RECTIFICATION", "再次评估不合格")
-    assert (await _step(programme, "staff", cid, "REVOKE", "复评不合格，摘牌"))[
-        "status"
-    ] == "REVOKED"
-    body = await programme.move("staff", cid, "PASS_REASSESSMENT")
+    for move in ("START_RECTIFICATION", "PASS_REASSESSMENT", "REVOKE"):
+        body = await programme.move("staff", cid, move, "定期评估不合格")
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert "gradeAssessment" in body["errors"][0]["message"]
+    # and a revoked centre is final: no move leaves it
+    revoked = await world.centre(lead, status=CentreStatus.REVOKED)
+    body = await programme.move("staff", str(revoked.id), "ESTABLISH")
     assert body["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
     assert "revoked" in body["errors"][0]["message"]
 

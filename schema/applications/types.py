@@ -40,12 +40,23 @@ class CentreMove(Enum):
         "fail_cultivation", description="Cultivation failed / 培育未通过"
     )
     START_RECTIFICATION = strawberry.enum_value(
-        "start_rectification", description="Assessment failed: rectify / 限期整改"
+        "start_rectification",
+        description="Assessment failed: rectify. Deprecated as a move: only the outcome of "
+        "gradeAssessment (R-ASM-5) / 限期整改（仅由考核结果触发）",
+        deprecation_reason="Made only by gradeAssessment (R-ASM-5); transitionCentre refuses it",
     )
     PASS_REASSESSMENT = strawberry.enum_value(
-        "pass_reassessment", description="Re-assessment passed / 复评通过"
+        "pass_reassessment",
+        description="Re-assessment passed. Deprecated as a move: only the outcome of "
+        "gradeAssessment (R-ASM-5) / 复评通过（仅由考核结果触发）",
+        deprecation_reason="Made only by gradeAssessment (R-ASM-5); transitionCentre refuses it",
     )
-    REVOKE = strawberry.enum_value("revoke", description="Revoke / 摘牌撤销")
+    REVOKE = strawberry.enum_value(
+        "revoke",
+        description="Revoke. Deprecated as a move: only the outcome of gradeAssessment "
+        "(R-ASM-5) / 摘牌撤销（仅由考核结果触发）",
+        deprecation_reason="Made only by gradeAssessment (R-ASM-5); transitionCentre refuses it",
+    )
 
 
 @strawberry.type(description="One lifecycle move / 状态变更记录")
