@@ -11,6 +11,7 @@ Times are UTC; the due date (31 May) and lateness are in the province's calendar
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from uuid import UUID
 
@@ -36,7 +37,7 @@ from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.access import centre_for
 from services.actor import Actor
-from services.changes import changing, changing_centre
+from services.changes import Change, changing, changing_centre
 from services.errors import BadInput, Conflict, InvalidMove, NotAllowed, NotFound
 from services.ids import parse_id
 from services.report_content import clean_content
@@ -65,6 +66,22 @@ async def report_for(actor: Actor, report_id: str | UUID, action: Action) -> Ann
         )
         raise NotAllowed(f"your roles do not allow {action} on this annual report")
     raise NotFound(WHAT)
+
+
+def _changing_report(
+    actor: Actor, report: AnnualReport, action: Action, name: str | None = None
+) -> AbstractAsyncContextManager[Change[AnnualReport]]:
+    """``changing`` on a report the caller was already cleared for (``report_for``): the row
+    locked, the audit entry ``name`` (default ``annual_report.<action>``) written on leaving."""
+    return changing(
+        actor,
+        AnnualReport.all(),
+        report.id,
+        what=WHAT,
+        resource=Resource.ANNUAL_REPORT,
+        action=action,
+        name=name,
+    )
 
 
 def _in(status: ReportStatus, allowed: frozenset[ReportStatus], doing: str) -> None:
@@ -139,14 +156,7 @@ async def update_report(
     returned (R-ASM-2, R-ASM-3). Raises NotFound, NotAllowed, BadInput, InvalidMove."""
     report = await report_for(actor, report_id, Action.UPDATE)
     values = clean_content(content)
-    async with changing(
-        actor,
-        AnnualReport.all(),
-        report.id,
-        what=WHAT,
-        resource=Resource.ANNUAL_REPORT,
-        action=Action.UPDATE,
-    ) as change:
+    async with _changing_report(actor, report, Action.UPDATE) as change:
         row = change.row
         _in(row.status, EDITABLE_REPORT, "a report is edited while a draft or returned")
         for column, value in values.items():
@@ -166,15 +176,7 @@ async def submit_report(
     InvalidMove."""
     moment = _now(now)
     report = await report_for(actor, report_id, Action.UPDATE)
-    async with changing(
-        actor,
-        AnnualReport.all(),
-        report.id,
-        what=WHAT,
-        resource=Resource.ANNUAL_REPORT,
-        action=Action.UPDATE,
-        name="annual_report.submit",
-    ) as change:
+    async with _changing_report(actor, report, Action.UPDATE, "annual_report.submit") as change:
         row = change.row
         _in(row.status, EDITABLE_REPORT, "a report is submitted while a draft or returned")
         row.status = ReportStatus.SUBMITTED
@@ -226,14 +228,8 @@ async def verify_report(
     if not forward and not text:
         raise BadInput("say why the report is returned", field="comment")
     outcome = VerificationOutcome.FORWARDED if forward else VerificationOutcome.RETURNED
-    async with changing(
-        actor,
-        AnnualReport.all(),
-        report.id,
-        what=WHAT,
-        resource=Resource.ANNUAL_REPORT,
-        action=Action.VERIFY,
-        name=f"annual_report.{'forward' if forward else 'return'}",
+    async with _changing_report(
+        actor, report, Action.VERIFY, f"annual_report.{'forward' if forward else 'return'}"
     ) as change:
         row = change.row
         _in(row.status, frozenset({ReportStatus.SUBMITTED}), "only a submitted report is verified")
@@ -262,14 +258,7 @@ async def receive_report(
     InvalidMove (not forwarded)."""
     moment = _now(now)
     report = await report_for(actor, report_id, Action.RECEIVE)
-    async with changing(
-        actor,
-        AnnualReport.all(),
-        report.id,
-        what=WHAT,
-        resource=Resource.ANNUAL_REPORT,
-        action=Action.RECEIVE,
-    ) as change:
+    async with _changing_report(actor, report, Action.RECEIVE) as change:
         row = change.row
         _in(row.status, frozenset({ReportStatus.FORWARDED}), "only a forwarded report is received")
         row.status = ReportStatus.RECEIVED
