@@ -14,4 +14,5 @@ MODEL_MODULES = [
     "models.cultivation",
     "models.annual_reports",
     "models.assessments",
+    "models.funding",
 ]

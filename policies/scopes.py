@@ -22,6 +22,7 @@ from models.calls import Call
 from models.centres import AllianceMember, Centre, CentreStatusEvent
 from models.cultivation import Indicator, IndicatorProgress, Inspection, TaskAgreement
 from models.documents import Document, DocumentVersion, OwnerType
+from models.funding import LedgerEntry, NationalSupportPlan, SubsidyDecision
 from models.reference import Organisation
 from models.reviews import PanelSubject, Review, ReviewAssignment, Score, live_assignments
 from policies.enforcer import Access, Authorizer
@@ -260,6 +261,30 @@ def visible_assessments(authz: Authorizer, action: Action = Action.READ) -> Quer
         )
         parts.append(Q(id__in=Subquery(sitting.values("subject_id"))))
     return Assessment.filter(Q(*parts, join_type=Q.OR))
+
+
+def visible_subsidy_decisions(authz: Authorizer) -> QuerySet[SubsidyDecision]:
+    """Subsidy decisions with their basis and instalments (R-FUND-1): staff all, a bureau its
+    city's, the lead enterprise its centre's; other members only the approved total
+    (``approved_subsidies``); experts nothing."""
+    return through_centre(SubsidyDecision, authz, resource=Resource.FUNDING)
+
+
+def approved_subsidies(authz: Authorizer) -> QuerySet[SubsidyDecision]:
+    """Decisions whose approved amount alone the caller may read (R-FUND-1): every member of the
+    alliance as well as those who read the ledger. Only ``approved_fen`` may be shown from it."""
+    return through_centre(SubsidyDecision, authz, resource=Resource.FUNDING_TOTAL)
+
+
+def visible_support_plans(authz: Authorizer) -> QuerySet[NationalSupportPlan]:
+    """National support plans (R-FUND-3), read as the ledger is."""
+    return through_centre(NationalSupportPlan, authz, resource=Resource.FUNDING)
+
+
+def visible_ledger(authz: Authorizer) -> QuerySet[LedgerEntry]:
+    """Ledger entries (R-FUND-2, R-FUND-3): staff all, a bureau its city's centres', the lead
+    enterprise its centre's; other members and experts none. Totals start from here too."""
+    return through_centre(LedgerEntry, authz, resource=Resource.FUNDING)
 
 
 def calendar_centres(authz: Authorizer) -> QuerySet[Centre]:

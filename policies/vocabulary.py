@@ -22,6 +22,8 @@ class Resource(StrEnum):
     ANNUAL_REPORT = "annual_report"  # 年度报告 (R-ASM-2, R-ASM-3)
     ASSESSMENT = "assessment"  # 定期考核 and re-assessment (R-ASM-4, R-ASM-5)
     CALENDAR = "calendar"  # the regulatory calendar (R-ASM-6)
+    FUNDING = "funding"  # the funding ledger: decisions, plans, entries (R-FUND-1…4)
+    FUNDING_TOTAL = "funding_total"  # a centre's approved subsidy alone (R-FUND-1)
 
 
 class Action(StrEnum):
@@ -47,6 +49,7 @@ class Action(StrEnum):
     RECEIVE = "receive"  # provincial staff receive a forwarded annual report (R-ASM-2)
     OPEN = "open"  # open an assessment and staff its panel (R-ASM-4)
     GRADE = "grade"  # finalise an assessment's panel and record the grade (R-ASM-4, R-ASM-5)
+    RECORD = "record"  # record subsidy decisions, support plans and ledger entries (R-FUND-1…3)
 
 
 class Scope(StrEnum):
