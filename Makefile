@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Run the service on embedded SQLite with the demo programme; GraphiQL at http://127.0.0.1:8000/graphql
+## (another port: make run PORT=8123)
+PORT ?= 8000
 run: $(STAMP)
 	$(BIN)/mic migrate
 	$(BIN)/mic seed-demo --if-empty
-	$(BIN)/mic serve --host 127.0.0.1 --port 8000
+	$(BIN)/mic serve --host 127.0.0.1 --port $(PORT)
 
 ## Run the tests (SQLite; set MIC_TEST_DATABASE_URL=postgres://... for PostgreSQL)
 test: $(STAMP)

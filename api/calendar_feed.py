@@ -36,7 +36,16 @@ from services.regulatory_calendar import FEED_PATH, CalendarEntry, regulatory_ca
 
 log = logging.getLogger("mic.calendar")
 _UID_NAMESPACE = uuid5(NAMESPACE_URL, "urn:mic:regulatory-calendar")
+# Any key, however spelt (``%74oken`` decodes to ``token``): the whole query of the feed's path
+# is dropped, and a ``token=`` anywhere else too.
+_FEED_QUERY = re.compile(r"(/calendar\.ics)\?[^\s\"]*")
 _TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&#\s\"]*")
+
+
+def redact(text: str) -> str:
+    """A log line without the feed's query or any ``token=`` value."""
+    return _TOKEN_IN_QUERY.sub(r"\1[redacted]", _FEED_QUERY.sub(r"\1?[redacted]", text))
+
 
 # SUMMARY per kind: Chinese, then English; {year} is the report's year.
 SUMMARY: dict[CalendarKind, str] = {
@@ -56,12 +65,9 @@ class RedactToken(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
-            record.msg = _TOKEN_IN_QUERY.sub(r"\1[redacted]", record.msg)
+            record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                _TOKEN_IN_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a
-                for a in record.args
-            )
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         return True
 
 

@@ -194,10 +194,16 @@ class DocumentRoutes:
         except ValueError:
             kinds = ", ".join(k.value for k in DocumentKind)
             raise BadInput(f"kind must be one of: {kinds}", field="kind") from None
+        centre = params.get("centreId")
+        if (report is None) == (centre is None):
+            raise BadInput(
+                "give the record the document belongs to: centreId or annualReportId, one of them",
+                field="centreId" if centre is None else "annualReportId",
+            )
         if report is not None:  # an annual report's attachment (R-ASM-2): its lead, while editable
             target = {"annual_report_id": _uuid(report, "annual report")}
         else:
-            target = {"centre_id": _uuid(params.get("centreId"), "centre")}
+            target = {"centre_id": _uuid(centre, "centre")}
         return await self._stored(request, ctx, kind=kind, title=params.get("title", ""), **target)
 
     async def upload_version(self, request: Request, ctx: Context) -> Response:

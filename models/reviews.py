@@ -1,9 +1,10 @@
 """Expert panels (专家评审): assignments, blind scores on weighted criteria, finalising.
 
-A panel (``Review``) is one mechanism over a *subject* and a *criteria set*: today the selection
-review of a centre's application (三(二)3) with the six selection conditions; the periodic
-assessment and the re-assessment after rectification (R-ASM-4/5) are meant to reuse it. Every
-panel belongs to a centre (``centre``), through which scopes and the experts' read scope go.
+A panel (``Review``) is one mechanism over a *subject* and a *criteria set*: the selection review
+of a centre's application (三(二)3) with the six selection conditions, and the periodic assessment
+and the re-assessment after rectification (R-ASM-4/5, subject: the assessment) with the three
+assessment areas. Every panel belongs to a centre (``centre``), through which scopes go; an
+expert reads only the panels they sit on.
 
 R-REV-2: criteria scored 0-100, weights of a set summing to exactly 1 (the selection set: the six
 conditions 三(一)1-6). R-REV-4: an expert's total is the weighted sum; the result is the mean of
@@ -223,6 +224,11 @@ def check_score(criterion: str, score: Decimal, criteria: Sequence[Criterion] = 
         raise InvalidScore(f"{criterion}: a score is between 0 and 100")
     if score != score.quantize(CENT):
         raise InvalidScore(f"{criterion}: a score has at most two decimal places")
+
+
+def canonical_score(score: Decimal) -> Decimal:
+    """A checked score in its one stored form: two places, and never ``-0.00``."""
+    return score.quantize(CENT) + Decimal("0.00")
 
 
 def weighted_total(

@@ -16,7 +16,7 @@ from tortoise.queryset import QuerySet
 
 from models.accounts import RoleBinding, User
 from models.annual_reports import AnnualReport, AnnualReportVersion, ReportVerification
-from models.assessments import PANEL_SUBJECT, Assessment
+from models.assessments import PANEL_SUBJECT, Assessment, AssessmentStatus
 from models.audit import AuditEntry
 from models.calls import Call
 from models.centres import AllianceMember, Centre, CentreStatusEvent
@@ -139,15 +139,20 @@ def visible_reviews(
     authz: Authorizer, subject_type: PanelSubject | None = None
 ) -> QuerySet[Review]:
     """Reviews (expert panels) of the centres the caller reads, of one subject type if given
-    (a centre's ``review`` is its selection panel); an expert only the panels they sit on now,
-    not the centre's other panels (R-ACC-4: of a centre, only what the assignment needs). What
+    (a centre's ``review`` is its selection panel); an assessment's panel only once the
+    assessment is graded (R-ASM-4), but to staff at once; an expert only the panels they sit on
+    now, not the centre's other panels (R-ACC-4: of a centre, only what the assignment needs). What
     of a review each role sees is decided in the review's fields (blind scoring), not here."""
     access = authz.access(Resource.CENTRE, Action.READ)
     flt = _centre_filter(replace(access, assigned=False), authz.user_id)
     if flt is None:
         reviews = Review.all()
     else:
-        parts = [Q(centre_id__in=Subquery(Centre.filter(flt).values("id")))]
+        # An assessment's panel (its result and opinion) reaches the centre's readers once
+        # staff graded the assessment: the grade is the province's decision, not the panel's.
+        graded = Assessment.filter(status=AssessmentStatus.GRADED).values("id")
+        decided = Q(subject_type=PanelSubject.SELECTION) | Q(subject_id__in=Subquery(graded))
+        parts = [Q(Q(centre_id__in=Subquery(Centre.filter(flt).values("id"))), decided)]
         if access.assigned:
             sitting = live_assignments().filter(expert_id=authz.user_id).values("review_id")
             parts.append(Q(id__in=Subquery(sitting)))

@@ -122,6 +122,13 @@ def page_size(first: int | None, max_page_size: int) -> int:
     return size
 
 
+def _in_range(constraints: dict[str, Any], value: object) -> bool:
+    # A number past its column (an integer beyond 64 bits) is a forged cursor, not a fault.
+    if not isinstance(value, int) or isinstance(value, bool):
+        return True
+    return bool(constraints.get("ge", value) <= value <= constraints.get("le", value))
+
+
 def after_key(model: type[Model], order_by: Sequence[str], cursor: str) -> Q:
     """The filter "strictly after the row with this cursor" in the order ``order_by``.
 
@@ -133,9 +140,10 @@ def after_key(model: type[Model], order_by: Sequence[str], cursor: str) -> Q:
     parsed: list[tuple[str, bool, Any]] = []
     for spec, raw in zip(order_by, values, strict=True):
         name = spec.removeprefix("-")
+        field = fields[name]
         try:
-            value = fields[name].to_python_value(raw)
-            canonical = _plain(value) == raw
+            value = field.to_python_value(raw)
+            canonical = _plain(value) == raw and _in_range(field.constraints, value)
         except Exception:
             canonical = False
         if not canonical:

@@ -22,7 +22,12 @@ from uuid import UUID
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from models.assessment_calendar import assessment_allowed, rectification_deadline, years_later
+from models.assessment_calendar import (
+    assessment_allowed,
+    periodic_assessment_due,
+    rectification_deadline,
+    years_later,
+)
 from models.assessments import (
     PANEL_SUBJECT,
     Assessment,
@@ -104,29 +109,56 @@ CENTRE_STATES: dict[AssessmentKind, frozenset[CentreStatus]] = {
 # --- opening: R-ASM-1, R-ASM-4, R-ASM-5 ------------------------------------------------------
 
 
-async def _cycle(centre: Centre, kind: AssessmentKind, today: date) -> int:
-    """The cycle of a new assessment of ``kind``, or a refusal naming the rule."""
+# Design choice (the plan says "every 3 years", not when one may start): the n-th periodic
+# assessment may be opened from two years before it falls due — for the first, one year after
+# establishment, which is R-ASM-1 — so a cycle cannot be opened twice within a few months.
+OPENS_BEFORE_DUE_YEARS = 2
+
+
+async def _none_open(centre: Centre) -> None:
+    if await Assessment.filter(centre_id=centre.id, status=AssessmentStatus.OPEN).exists():
+        raise Conflict("an assessment of this centre is still open: grade it first")
+
+
+async def _cycle(centre: Centre, kind: AssessmentKind, today: date, onsite_on: date) -> int:
+    """The cycle of a new assessment of ``kind``, or a refusal naming the rule. The on-site day
+    is on or after establishment (periodic) or the failed assessment's grading (re-assessment)."""
     status = str(centre.status)
     if kind is AssessmentKind.PERIODIC:
-        if centre.status is not CentreStatus.ESTABLISHED:
+        if centre.status is not CentreStatus.ESTABLISHED or centre.established_on is None:
             raise InvalidMove(
                 f"a periodic assessment is of an established centre; the centre is {status} "
                 "(R-ASM-4)",
                 currentStatus=status,
             )
-        if not assessment_allowed(centre.established_on, today):
-            since = centre.established_on or today
+        since = centre.established_on
+        if not assessment_allowed(since, today):
             raise InvalidMove(
                 f"the centre was established on {since}: it may be assessed once it has been "
                 f"established for a full year, from {years_later(since, 1)} (R-ASM-1)",
                 currentStatus=status,
             )
-        return await Assessment.filter(centre_id=centre.id, kind=kind).count() + 1
+        if onsite_on < since:
+            raise BadInput(
+                f"the on-site day is on or after the establishment, {since}", field="onsiteOn"
+            )
+        await _none_open(centre)
+        cycle = await Assessment.filter(centre_id=centre.id, kind=kind).count() + 1
+        due = periodic_assessment_due(since, cycle)
+        opens = years_later(due, -OPENS_BEFORE_DUE_YEARS)
+        if today < opens:
+            raise InvalidMove(
+                f"periodic assessment {cycle} falls due on {due}: it may be opened from {opens} "
+                "(R-ASM-4)",
+                currentStatus=status,
+            )
+        return cycle
     if centre.status is not CentreStatus.RECTIFYING:
         raise InvalidMove(
             f"a re-assessment is of a rectifying centre; the centre is {status} (R-ASM-5)",
             currentStatus=status,
         )
+    await _none_open(centre)
     failed = (
         await Assessment.filter(centre_id=centre.id, kind=AssessmentKind.PERIODIC, grade=Grade.FAIL)
         .order_by("-cycle")
@@ -136,6 +168,12 @@ async def _cycle(centre: Centre, kind: AssessmentKind, today: date) -> int:
         raise InvalidMove(
             "the centre has no failed periodic assessment to re-assess (R-ASM-5)",
             currentStatus=status,
+        )
+    if failed.graded_on is not None and onsite_on < failed.graded_on:
+        raise BadInput(
+            f"the re-assessment's on-site day is on or after the failed assessment's grading, "
+            f"{failed.graded_on}",
+            field="onsiteOn",
         )
     if await Assessment.filter(centre_id=centre.id, kind=kind, cycle=failed.cycle).exists():
         raise Conflict("this rectification has its re-assessment already (R-ASM-5)")
@@ -170,9 +208,7 @@ async def open_assessment(
         name="assessment.open",
     ) as change:
         centre, conn = change.row, change.conn
-        cycle = await _cycle(centre, kind, today)
-        if await Assessment.filter(centre_id=centre.id, status=AssessmentStatus.OPEN).exists():
-            raise Conflict("an assessment of this centre is still open: grade it first")
+        cycle = await _cycle(centre, kind, today, onsite_on)
         try:
             row = await Assessment.create(
                 centre_id=centre.id,

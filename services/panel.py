@@ -4,7 +4,7 @@ A ``PanelKind`` says what a panel is about (its subject type, how to find the su
 which criteria it scores on, which policy actions guard its steps, in which centre states each
 step may be taken and under which names the audit log records them. The selection review is
 one kind (``services/reviews.py`` ``SELECTION``); the periodic assessment and the re-assessment
-(R-ASM-4/5) are meant to be others.
+(R-ASM-4/5) are two others (``services/assessments.py``).
 
 Here: staffing a panel (assigning and withdrawing experts, with conflicts of interest checked
 over the centre's whole current alliance and the experts' declared conflicts, R-REV-1) and what

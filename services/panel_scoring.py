@@ -15,13 +15,13 @@ from typing import Protocol
 
 from models.base import utcnow
 from models.reviews import (
-    CENT,
     MIN_EXPERTS,
     InvalidScore,
     Review,
     ReviewStatus,
     Score,
     aggregate,
+    canonical_score,
     check_score,
     weighted_total,
 )
@@ -98,7 +98,7 @@ async def submit_scores(
             await Score.update_or_create(
                 assignment_id=assignment.id,
                 criterion=item.criterion,
-                defaults={"score": item.score.quantize(CENT), "comment": item.comment.strip()},
+                defaults={"score": canonical_score(item.score), "comment": item.comment.strip()},
                 using_db=conn,
             )
         stored = await scores_of(scopes.own_scores(authz), assignment.id, conn)

@@ -16,14 +16,20 @@ from collections.abc import Iterator
 # Line breaks and tabs belong in long text (a plan, findings, a comment); every other C0/C1
 # control, and lone surrogates (which no database encoding accepts), are refused.
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) make text show
+# in another order than it is stored ("Trojan Source"): refused like controls. The marks (LRM,
+# RLM) and zero-width characters stay allowed; they cannot reorder what follows them.
+_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 
 
 def control_characters(value: str) -> list[str]:
-    """The refused control characters in ``value`` as ``U+XXXX`` (empty when clean)."""
+    """The refused control characters in ``value`` as ``U+XXXX`` (empty when clean): C0/C1
+    controls but tab and line breaks, lone surrogates, and bidirectional overrides."""
     return [
         f"U+{ord(ch):04X}"
         for ch in value
-        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs")
+        if (ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs"))
+        or ch in _BIDI_CONTROLS
     ]
 
 

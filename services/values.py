@@ -27,7 +27,7 @@ def money(value: Decimal, field: str) -> Decimal:
         raise BadInput(f"{field} must be an amount of CNY between 0 and {MONEY_CAP}", field=field)
     if value != value.quantize(CENT):
         raise BadInput(f"{field} has at most two decimal places", field=field)
-    return value.quantize(CENT)
+    return value.quantize(CENT) + Decimal("0.00")  # one form: never -0.00
 
 
 def text(value: str, field: str, limit: int, *, required: bool = True) -> str:

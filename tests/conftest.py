@@ -97,11 +97,16 @@ async def database(settings: Settings) -> AsyncIterator[None]:
 @pytest_asyncio.fixture(autouse=True)
 async def clean(database: None, dialect: str) -> AsyncIterator[None]:
     conn = connections.get("default")
+    # Reversals first: a reversal holds on to the disbursement it undoes (ON DELETE RESTRICT is
+    # checked row by row), and is never itself reversed. DELETE rather than TRUNCATE on
+    # PostgreSQL too: on tables of a few rows it is several times faster per test.
+    statements = ["DELETE FROM ledger_entry WHERE reverses_id IS NOT NULL"]
+    statements += [f"DELETE FROM {table}" for table in _DATA_TABLES]
     if dialect == "postgres":
-        await conn.execute_script(f"TRUNCATE {', '.join(_DATA_TABLES)} CASCADE")
+        await conn.execute_script(";\n".join(statements))
     else:
-        for table in _DATA_TABLES:
-            await conn.execute_script(f"DELETE FROM {table}")
+        for statement in statements:
+            await conn.execute_script(statement)
     yield
 
 

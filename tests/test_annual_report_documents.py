@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
+from models.documents import Document
 from tests.helpers import gid
 from tests.test_annual_reports import SUBMIT, Setting, setting
 
@@ -104,3 +106,23 @@ async def test_r_asm_2_attachments_are_frozen_once_the_report_is_submitted(
     # and a centre's id is not a report's
     wrong = await _upload(setting, "lead", gid(setting.centre))
     assert wrong.status_code == 404
+
+
+@pytest.mark.parametrize("owners", ["neither", "both"])
+async def test_r_asm_2_a_document_belongs_to_exactly_one_record(
+    setting: Setting, owners: str
+) -> None:
+    # given a report of the lead's centre
+    report = await setting.draft()
+    params = {"kind": "financial_statement", "title": "审计报告", "fileName": "a.pdf"}
+    if owners == "both":
+        params |= {"annualReportId": report, "centreId": gid(setting.centre)}
+    token = setting.world.token(setting.users["lead"])
+    # when the lead uploads naming no record, or both records
+    response = await setting.api.client.post(
+        "/documents", content=PDF, params=params, headers={"authorization": f"Bearer {token}"}
+    )
+    # then it is refused naming the parameters (400), and nothing is stored
+    assert response.status_code == 400, response.text
+    assert "centreId or annualReportId" in response.json()["errors"][0]["message"]
+    assert not await Document.exists()

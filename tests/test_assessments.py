@@ -147,11 +147,32 @@ async def test_r_asm_4_a_passed_assessment_is_graded_and_moves_nothing(setup: Se
         "PASS",
         "FAIL",
     ]
-    # and a second periodic assessment is the next cycle
-    second = await setup.ok(
-        "staff", OPEN, c=gid(setup.centre), d=programme_today().isoformat(), k="PERIODIC"
+    # and the next periodic assessment opens only from two years before it falls due (cycle 2:
+    # six years after establishment), then as cycle 2
+    today = programme_today().isoformat()
+    too_soon = await setup.run("staff", OPEN, c=gid(setup.centre), d=today, k="PERIODIC")
+    assert error_codes(too_soon) == ["INVALID_TRANSITION"]
+    assert "may be opened from" in too_soon["errors"][0]["message"]
+    await Centre.filter(id=setup.centre.id).update(
+        established_on=programme_today() - timedelta(days=4 * 365 + 2)
     )
+    second = await setup.ok("staff", OPEN, c=gid(setup.centre), d=today, k="PERIODIC")
     assert second["openAssessment"]["cycle"] == 2
+
+
+@pytest.mark.parametrize("days_before", [1, 30, 3650])
+async def test_r_asm_4_the_on_site_day_is_not_before_establishment(
+    setup: Setup, days_before: int
+) -> None:
+    # given an established centre, when staff give an on-site day before its establishment
+    centre = await Centre.get(id=setup.centre.id)
+    assert centre.established_on is not None
+    day = (centre.established_on - timedelta(days=days_before)).isoformat()
+    body = await setup.run("staff", OPEN, c=gid(setup.centre), d=day, k="PERIODIC")
+    # then it is refused naming the field, and nothing is opened
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "onsiteOn"
+    assert not await Assessment.exists()
 
 
 async def test_r_asm_4_grading_before_the_panel_is_finalised_is_refused(setup: Setup) -> None:
@@ -446,3 +467,30 @@ async def test_r_asm_4_the_assessment_list_costs_the_same_for_2_and_10(
     assert (small["assessments"]["totalCount"], large["assessments"]["totalCount"]) == (2, 10)
     assert all(len(e["node"]["panel"]["expertScores"]) == 3 for e in large["assessments"]["edges"])
     assert two == ten
+
+
+async def test_r_asm_4_the_centre_sees_the_panel_only_once_staff_graded(setup: Setup) -> None:
+    # given an assessment whose panel is finalised but not yet graded by staff
+    assessment = await setup.open()
+    await setup.panel(assessment, "good")
+    review = await setup.ok(
+        "staff",
+        "query($id: ID!) { assessment(id: $id) { grade panel { id result } } }",
+        id=assessment,
+    )
+    review_id = review["assessment"]["panel"]["id"]
+    assert review["assessment"]["grade"] is None
+    assert review["assessment"]["panel"]["result"] == "85.00"
+    # when the bureau, the lead and a member read it, then the panel, its result and the
+    # guidance are not theirs yet — not through the assessment, nor by the panel's own id
+    guidance = "query($id: ID!) { assessment(id: $id) { guidanceGrade panel { result } } }"
+    for who in ("bureau", "lead", "member"):
+        seen = await setup.ok(who, guidance, id=assessment)
+        assert seen["assessment"] == {"guidanceGrade": None, "panel": None}, who
+        body = await setup.run(who, "query($id: ID!) { node(id: $id) { id } }", id=review_id)
+        assert error_codes(body) == ["NOT_FOUND"], who
+    # when staff grade it, then they see the panel's result beside the grade
+    await setup.ok("staff", GRADE, a=assessment, g="GOOD", o="良好")
+    for who in ("bureau", "lead", "member"):
+        seen = await setup.ok(who, guidance, id=assessment)
+        assert seen["assessment"] == {"guidanceGrade": "GOOD", "panel": {"result": "85.00"}}, who

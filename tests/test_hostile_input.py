@@ -205,6 +205,22 @@ async def test_hostile_a_null_variable_for_a_nested_non_null_argument_is_bad_use
             {"s": "\ud800"},
             True,
         ),  # a lone surrogate
+        # bidirectional overrides and isolates: text shown in another order than stored
+        (
+            "query($s: String) { centres(filter: {search: $s}) { totalCount } }",
+            {"s": "汽车\u202e"},
+            True,
+        ),
+        (
+            "query($s: String) { centres(filter: {search: $s}) { totalCount } }",
+            {"s": "\u2066汽车"},
+            True,
+        ),
+        (
+            "query($s: String) { centres(filter: {search: $s}) { totalCount } }",
+            {"s": "a\u202ab"},
+            True,
+        ),
     ],
 )
 async def test_hostile_control_characters_are_refused_at_the_edge(

@@ -198,3 +198,27 @@ async def test_calls_page_by_their_opening_time_and_refuse_a_centres_cursor(
     # and the calls' cursor is refused by the centres list
     body = await api.gql(PAGE, {"a": after, "f": 2}, token=token)
     assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize(
+    ("query", "tag", "number"),
+    [
+        ("annualReports", "annual_report/-year,id", 2**63),
+        ("annualReports", "annual_report/-year,id", 10**30),
+        ("auditLog", "audit_entry/-seq", 2**63),
+        ("auditLog", "audit_entry/-seq", -(2**63) - 1),
+    ],
+)
+async def test_a_number_past_its_column_in_a_cursor_is_refused(
+    api: Api, world: World, admin: User, query: str, tag: str, number: int
+) -> None:
+    # given a cursor of the right list whose number no column of that list can hold
+    key = [number, UUID_TEXT] if query == "annualReports" else [number]
+    cursor = encode_cursor(tag, key)
+    # when it is given back, then it is a bad cursor, never an internal error
+    body = await api.gql(
+        f"query($a: String) {{ {query}(first: 2, after: $a) {{ totalCount }} }}",
+        {"a": cursor},
+        token=world.token(admin),
+    )
+    assert error_codes(body) == ["BAD_USER_INPUT"], body

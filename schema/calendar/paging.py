@@ -41,13 +41,18 @@ def _after(cursor: str) -> SortKey:
             KIND_RANK[CalendarKind(str(kind))],
             int(str(year)),
         )
-        canonical = [
-            parsed[0].isoformat(),
-            parsed[1],
-            parsed[2],
-            str(kind),
-            parsed[4],
-        ] == raw and isinstance(year, int)
+        canonical = (
+            [
+                parsed[0].isoformat(),
+                parsed[1],
+                parsed[2],
+                str(kind),
+                parsed[4],
+            ]
+            == raw
+            and isinstance(year, int)
+            and 0 <= year <= date.max.year
+        )
     except (ValueError, KeyError, TypeError):
         canonical = False
     if not canonical:

@@ -47,7 +47,10 @@ class ExpertScores:
     scores: list[CriterionScore]
 
 
-@strawberry.type(description="The expert review of an application / 专家评审")
+@strawberry.type(
+    description="An expert panel: the selection review of an application, or an assessment's"
+    " panel (R-REV-1…4, R-ASM-4) / 专家评审"
+)
 class Review(Node, FromRow[m.Review]):
     id: strawberry.ID
     status: str
@@ -58,7 +61,10 @@ class Review(Node, FromRow[m.Review]):
     _onsite_check: strawberry.Private[str]
     _opinion: strawberry.Private[str]
 
-    @strawberry.field(description="The six criteria and their weights / 评分指标")
+    @strawberry.field(
+        description="The criteria and their weights: the six selection conditions, or the three"
+        " assessment areas / 评分指标"
+    )
     def criteria(self) -> list[Criterion]:
         return [
             Criterion(code=c.code, name_zh=c.name_zh, name_en=c.name_en, weight=c.weight)
