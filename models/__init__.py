@@ -15,4 +15,5 @@ MODEL_MODULES = [
     "models.annual_reports",
     "models.assessments",
     "models.funding",
+    "models.ip_register",
 ]

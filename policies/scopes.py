@@ -23,6 +23,7 @@ from models.centres import AllianceMember, Centre, CentreStatusEvent
 from models.cultivation import Indicator, IndicatorProgress, Inspection, TaskAgreement
 from models.documents import Document, DocumentVersion, OwnerType
 from models.funding import LedgerEntry, NationalSupportPlan, SubsidyDecision
+from models.ip_register import IpAsset, IpRevenueShare, IpShare, IpShareSet, IpTransfer
 from models.reference import Organisation
 from models.reviews import PanelSubject, Review, ReviewAssignment, Score, live_assignments
 from policies.enforcer import Access, Authorizer
@@ -290,6 +291,35 @@ def visible_ledger(authz: Authorizer) -> QuerySet[LedgerEntry]:
     """Ledger entries (R-FUND-2, R-FUND-3): staff all, a bureau its city's centres', the lead
     enterprise its centre's; other members and experts none. Totals start from here too."""
     return through_centre(LedgerEntry, authz, resource=Resource.FUNDING)
+
+
+def visible_ip_assets(authz: Authorizer, action: Action = Action.READ) -> QuerySet[IpAsset]:
+    """IP assets (R-IP-1) of the centres the caller may take ``action`` of ``ip_asset`` on: READ
+    by the alliance's members, the city's bureau, staff, and an expert only for a centre whose
+    application or assessment they are assigned to; CREATE and UPDATE by members (whether the
+    caller co-owns the asset or leads the centre is the operation's check)."""
+    return through_centre(IpAsset, authz, resource=Resource.IP_ASSET, action=action)
+
+
+def visible_ip_share_sets(authz: Authorizer) -> QuerySet[IpShareSet]:
+    """Every share set (who held what, from when) of the assets the caller reads (R-IP-2)."""
+    return IpShareSet.filter(asset_id__in=Subquery(visible_ip_assets(authz).values("id")))
+
+
+def visible_ip_shares(authz: Authorizer) -> QuerySet[IpShare]:
+    """The shares of those sets (R-IP-2)."""
+    return IpShare.filter(share_set_id__in=Subquery(visible_ip_share_sets(authz).values("id")))
+
+
+def visible_ip_transfers(authz: Authorizer) -> QuerySet[IpTransfer]:
+    """Transfers of the assets the caller reads (R-IP-3)."""
+    return through_centre(IpTransfer, authz, resource=Resource.IP_ASSET)
+
+
+def visible_ip_revenue(authz: Authorizer) -> QuerySet[IpRevenueShare]:
+    """Each owner's part of each transfer's revenue, of the centres whose register the caller
+    reads (R-IP-3); totals per organisation, centre and year start from here."""
+    return through_centre(IpRevenueShare, authz, resource=Resource.IP_ASSET)
 
 
 def calendar_centres(authz: Authorizer) -> QuerySet[Centre]:

@@ -24,6 +24,7 @@ class Resource(StrEnum):
     CALENDAR = "calendar"  # the regulatory calendar (R-ASM-6)
     FUNDING = "funding"  # the funding ledger: decisions, plans, entries (R-FUND-1…4)
     FUNDING_TOTAL = "funding_total"  # a centre's approved subsidy alone (R-FUND-1)
+    IP_ASSET = "ip_asset"  # the IP-sharing register: assets, shares, transfers (R-IP-1…4)
 
 
 class Action(StrEnum):
