@@ -30,9 +30,10 @@ class DocumentKind(StrEnum):
 
 
 class OwnerType(StrEnum):
-    # The records documents can be attached to; later issues add IP assets.
+    # The records documents can be attached to.
     CENTRE = "centre"
     ANNUAL_REPORT = "annual_report"  # R-ASM-2: a report's attachments
+    IP_ASSET = "ip_asset"  # R-IP-1: an asset's certificate, contracts
 
 
 class Document(Entity):

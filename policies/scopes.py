@@ -87,23 +87,25 @@ def visible_centres(authz: Authorizer, action: Action = Action.READ) -> QuerySet
 
 
 def visible_documents(authz: Authorizer, action: Action = Action.READ) -> QuerySet[Document]:
-    """Documents follow their owning record: READ as the centre or annual report is read,
-    ATTACH as it is edited (a report's attachments: ``annual_report`` ATTACH)."""
+    """Documents follow their owning record: READ as the centre, annual report or IP asset is
+    read, ATTACH as it is edited (a report's attachments: ``annual_report`` ATTACH; an asset's:
+    ``ip_asset`` UPDATE, whether the caller co-owns it being the operation's check)."""
+    ip_action = Action.UPDATE if action is Action.ATTACH else action
     centres = _centre_filter(authz.access(Resource.CENTRE, action), authz.user_id)
     reports = _centre_filter(authz.access(Resource.ANNUAL_REPORT, action), authz.user_id)
-    if centres is None and reports is None:
+    assets = _centre_filter(authz.access(Resource.IP_ASSET, ip_action), authz.user_id)
+    if centres is None and reports is None and assets is None:
         return Document.all()
     of_centres = Q(owner_type=OwnerType.CENTRE)
     if centres is not None:
         of_centres &= Q(owner_id__in=Subquery(Centre.filter(centres).values("id")))
     of_reports = Q(owner_type=OwnerType.ANNUAL_REPORT)
     if reports is not None:
-        of_reports &= Q(
-            owner_id__in=Subquery(
-                visible_annual_reports(authz, action).values("id")  # the same reach, as ids
-            )
-        )
-    return Document.filter(Q(of_centres, of_reports, join_type=Q.OR))
+        of_reports &= Q(owner_id__in=Subquery(visible_annual_reports(authz, action).values("id")))
+    of_assets = Q(owner_type=OwnerType.IP_ASSET)
+    if assets is not None:
+        of_assets &= Q(owner_id__in=Subquery(visible_ip_assets(authz, ip_action).values("id")))
+    return Document.filter(Q(of_centres, of_reports, of_assets, join_type=Q.OR))
 
 
 def visible_document_versions(authz: Authorizer) -> QuerySet[DocumentVersion]:

@@ -1,13 +1,30 @@
 """The IP-sharing register (R-IP-1…4): assets, numbered share sets, transfers and each owner's
-part of their revenue in whole fen."""
+part of their revenue in whole fen; a document may belong to an IP asset."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from models.documents import OwnerType
 from models.ip_register import IpKind, LegalStatus, TransferKind
 from tortoise.fields.base import OnDelete
 from uuid import uuid4
 from tortoise import fields
 from tortoise.indexes import Index
+
+class AlterDescription(ops.AlterField):
+    """Only the column's description changes (a new enum value): PostgreSQL updates its comment;
+    SQLite keeps no comments but would rebuild the table, and a rebuilt ``document`` cannot be
+    dropped while versions point at it (foreign keys stay on inside the migration)."""
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None):
+        if state_editor is not None and state_editor.DIALECT == 'sqlite':
+            return
+        await super().database_forward(app_label, old_state, new_state, state_editor)
+
+    async def database_backward(self, app_label, old_state, new_state, state_editor=None):
+        if state_editor is not None and state_editor.DIALECT == 'sqlite':
+            return
+        await super().database_backward(app_label, old_state, new_state, state_editor)
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0009_funding_ledger')]
@@ -91,5 +108,10 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'ip_revenue_share', 'app': 'models', 'unique_together': (('transfer_id', 'organisation_id'),), 'indexes': [Index(fields=['centre_id', 'year']), Index(fields=['organisation_id', 'year'])], 'pk_attr': 'id'},
             bases=['Entity'],
+        ),
+        AlterDescription(
+            model_name='Document',
+            name='owner_type',
+            field=fields.CharEnumField(description='CENTRE: centre\nANNUAL_REPORT: annual_report\nIP_ASSET: ip_asset', enum_type=OwnerType, max_length=32),
         ),
     ]
