@@ -2,6 +2,7 @@
 
     POST /documents?centreId=&kind=&title=&fileName=    body: the file   -> a new document
     POST /documents?annualReportId=&kind=&title=&fileName=  an annual report's attachment
+    POST /documents?ipAssetId=&kind=&title=&fileName=  an IP asset's attachment (R-IP-1)
     POST /documents/{documentId}/versions?fileName=     body: the file   -> a new version
     GET  /documents/{documentId}/content                 the current version
     GET  /documents/versions/{versionId}/content         one version
@@ -186,21 +187,30 @@ class DocumentRoutes:
     async def upload_new(self, request: Request, ctx: Context) -> Response:
         params = request.query_params
         report = params.get("annualReportId")
-        await ctx.require(
-            Resource.CENTRE if report is None else Resource.ANNUAL_REPORT, Action.ATTACH
-        )
+        asset = params.get("ipAssetId")
+        if asset is not None:  # an asset's co-owners and the lead (R-IP-1), checked in attach
+            await ctx.require(Resource.IP_ASSET, Action.UPDATE)
+        else:
+            await ctx.require(
+                Resource.CENTRE if report is None else Resource.ANNUAL_REPORT, Action.ATTACH
+            )
         try:
             kind = DocumentKind(params.get("kind", ""))
         except ValueError:
             kinds = ", ".join(k.value for k in DocumentKind)
             raise BadInput(f"kind must be one of: {kinds}", field="kind") from None
         centre = params.get("centreId")
-        if (report is None) == (centre is None):
+        given = (("centreId", centre), ("annualReportId", report), ("ipAssetId", asset))
+        owners = [name for name, value in given if value is not None]
+        if len(owners) != 1:
             raise BadInput(
-                "give the record the document belongs to: centreId or annualReportId, one of them",
-                field="centreId" if centre is None else "annualReportId",
+                "give the record the document belongs to: centreId or annualReportId or ipAssetId,"
+                " one of them",
+                field=owners[-1] if owners else "centreId",
             )
-        if report is not None:  # an annual report's attachment (R-ASM-2): its lead, while editable
+        if asset is not None:
+            target = {"ip_asset_id": _uuid(asset, "ip asset")}
+        elif report is not None:  # a report's attachment (R-ASM-2): its lead, while editable
             target = {"annual_report_id": _uuid(report, "annual report")}
         else:
             target = {"centre_id": _uuid(centre, "centre")}

@@ -11,6 +11,8 @@ from demo.seed_accounts import seed_accounts
 from demo.seed_assessments import seed_assessments
 from demo.seed_calls import seed_calls
 from demo.seed_centres import seed_centres
+from demo.seed_funding import seed_funding
+from demo.seed_ip import seed_ip
 from demo.seed_organisations import seed_organisations
 from demo.seed_reports import seed_reports
 from demo.seed_workflow import seed_workflow
@@ -47,6 +49,8 @@ async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> dict[str, int]:
     workflow = await seed_workflow(conn, cities, calls, now)
     workflow.update(await seed_assessments(conn, now))  # after the status history it explains
     reports = await seed_reports(conn, now)  # after the workflow: established centres report
+    funding = await seed_funding(conn, now)  # after the status history it follows
+    ip = await seed_ip(conn, now)  # after the centres, their alliances and accounts
     return {
         "organisations": new_orgs,
         "centres": new_centres,
@@ -56,6 +60,8 @@ async def _seed(conn: BaseDBAsyncClient, password_hash: str) -> dict[str, int]:
         "calls": new_calls,
         **workflow,
         **reports,
+        **funding,
+        **ip,
     }
 
 
@@ -91,6 +97,8 @@ async def seed_demo(password: str, *, only_if_empty: bool = False) -> str:
         f"{counts['task_agreements']} task agreements with {counts['indicators']} indicators "
         f"and {counts['indicator_progress']} progress reports, "
         f"{counts['inspections']} inspections, "
+        f"{counts['annual_reports']} annual reports, "
+        f"{counts['assessments']} assessments with their panels, "
         f"{counts['users']} users with {counts['role_bindings']} role bindings; "
         "sign in as e.g. admin, staff, bureau-liuzhou, ent-liugong or expert-1 with the demo "
         "password"

@@ -219,17 +219,20 @@ def share_sum_problem(shares: Mapping[UUID, Decimal]) -> str | None:
 
 def split_revenue_fen(amount_fen: int, shares: Mapping[UUID, Decimal]) -> dict[UUID, int]:
     """R-IP-3: each owner's part of ``amount_fen`` by its share, whole fen that add up to the
-    amount exactly. Each part is first rounded down; the fen left over go one each to the owners
-    with the largest shares (ties: the smaller organisation id first) — the largest-remainder
-    rule with a deterministic order. Shares must pass ``share_sum_problem``."""
+    amount exactly — the largest-remainder rule: each part is first rounded down, and the fen
+    left over go one each to the owners whose parts lost the most in rounding (ties: the larger
+    share, then the smaller organisation id), so no part is a whole fen away from its exact share.
+    Shares must pass ``share_sum_problem``."""
     if amount_fen < 0:
         raise ValueError("revenue is not negative")
     problem = share_sum_problem(shares)
     if problem:
         raise ValueError(problem)
-    parts = {org: int(amount_fen * share // WHOLE) for org, share in shares.items()}
+    exact = {org: amount_fen * share for org, share in shares.items()}  # in 1/100 fen
+    parts = {org: int(value // WHOLE) for org, value in exact.items()}
     left = amount_fen - sum(parts.values())
-    order = sorted(shares, key=lambda org: (-shares[org], str(org)))
+    lost = {org: exact[org] - parts[org] * WHOLE for org in shares}
+    order = sorted(shares, key=lambda org: (-lost[org], -shares[org], str(org)))
     for org in order[:left]:
         parts[org] += 1
     return parts
@@ -263,7 +266,7 @@ def patent_number_problem(kind: IpKind, number: str) -> str | None:
         return None
     found = _PATENT_NUMBER.match(number.upper())
     if found is None:
-        return "a patent number reads like 202310123456.7 (12 digits, a dot, a check digit)"
+        return "a patent number reads like 202310123456.6 (12 digits, a dot, a check digit)"
     digits, check = found.groups()
     kind_digit = digits[4] if len(digits) == 12 else digits[2]
     if kind_digit not in _KIND_DIGITS[kind]:

@@ -20,6 +20,8 @@ from models.annual_reports import AnnualReportVersion, ReportVerification
 from models.centres import AllianceMember, Centre, CentreStatusEvent
 from models.cultivation import Indicator, IndicatorProgress, Inspection, TaskAgreement
 from models.documents import Document, DocumentVersion
+from models.funding import LedgerEntry, NationalSupportPlan, SubsidyDecision
+from models.ip_register import IpRevenueShare, IpShare, IpShareSet, IpTransfer
 from models.lifecycle import LIVE, duplicates_direction
 from models.reference import City, Industry
 from models.reviews import PanelSubject, Review, ReviewAssignment, Score
@@ -201,6 +203,42 @@ class Loaders:
         )
         self.verifications_by_report: DataLoader[UUID, list[ReportVerification]] = DataLoader(
             load_fn=_grouped(lambda: scopes.visible_report_verifications(authz), "report_id")
+        )
+        # Funding (R-FUND-1…3): a centre's decision, plan and ledger entries, and the approved
+        # amount alone (wider scope: every alliance member; only approved_fen is shown of it).
+        self.subsidy_by_centre: DataLoader[UUID, SubsidyDecision | None] = DataLoader(
+            load_fn=_single(lambda: scopes.visible_subsidy_decisions(authz), "centre_id")
+        )
+        self.approved_subsidy_by_centre: DataLoader[UUID, SubsidyDecision | None] = DataLoader(
+            load_fn=_single(lambda: scopes.approved_subsidies(authz), "centre_id")
+        )
+        self.support_plan_by_centre: DataLoader[UUID, NationalSupportPlan | None] = DataLoader(
+            load_fn=_single(lambda: scopes.visible_support_plans(authz), "centre_id")
+        )
+        self.ledger_by_centre: DataLoader[UUID, list[LedgerEntry]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.visible_ledger(authz), "centre_id")
+        )
+        # The IP register (R-IP-1…3): an asset's share sets (oldest first), a set's shares, an
+        # asset's transfers (latest first) and a transfer's revenue parts.
+        self.ip_share_sets_by_asset: DataLoader[UUID, list[IpShareSet]] = DataLoader(
+            load_fn=_grouped(
+                lambda: scopes.visible_ip_share_sets(authz).order_by("number"), "asset_id"
+            )
+        )
+        self.ip_shares_by_set: DataLoader[UUID, list[IpShare]] = DataLoader(
+            load_fn=_grouped(
+                lambda: scopes.visible_ip_shares(authz).order_by("-share", "organisation_id"),
+                "share_set_id",
+            )
+        )
+        self.ip_transfers_by_asset: DataLoader[UUID, list[IpTransfer]] = DataLoader(
+            load_fn=_grouped(lambda: scopes.visible_ip_transfers(authz), "asset_id")
+        )
+        self.ip_revenue_by_transfer: DataLoader[UUID, list[IpRevenueShare]] = DataLoader(
+            load_fn=_grouped(
+                lambda: scopes.visible_ip_revenue(authz).order_by("-amount_fen", "organisation_id"),
+                "transfer_id",
+            )
         )
 
     async def preload(self, name: str, keys: Iterable[UUID]) -> list[Any]:

@@ -31,6 +31,8 @@ from schema.context import Info
 from schema.cultivation.types import Indicator, Inspection, TaskAgreement
 from schema.documents.types import Document, DocumentVersion
 from schema.errors import BadInput
+from schema.funding.types import LedgerEntry, NationalSupportPlan, SubsidyDecision
+from schema.ip.types import IpAsset, IpTransfer
 from schema.node import Node
 from schema.reference.types import City, Industry, Organisation
 from schema.reviews.types import Review
@@ -65,6 +67,11 @@ SOURCES: dict[str, NodeSource] = {
     "AuditEntry": NodeSource(scopes.visible_audit_entries, entry_of),
     "AnnualReport": NodeSource(scopes.visible_annual_reports, AnnualReport.of),
     "Assessment": NodeSource(scopes.visible_assessments, Assessment.of),
+    "SubsidyDecision": NodeSource(scopes.visible_subsidy_decisions, SubsidyDecision.of),
+    "LedgerEntry": NodeSource(scopes.visible_ledger, LedgerEntry.of),
+    "NationalSupportPlan": NodeSource(scopes.visible_support_plans, NationalSupportPlan.of),
+    "IpAsset": NodeSource(scopes.visible_ip_assets, IpAsset.of),
+    "IpTransfer": NodeSource(scopes.visible_ip_transfers, IpTransfer.of),
 }
 
 

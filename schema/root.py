@@ -26,7 +26,11 @@ from schema.centres.queries import CentreQueries
 from schema.compiled.executor import MicExecutionContext
 from schema.cultivation.operations import CultivationMutations, CultivationQueries
 from schema.errors import is_expected, log
+from schema.funding.operations import FundingMutations, FundingQueries
+from schema.funding.totals import FundingTotalsQueries
 from schema.hygiene import refused_variables
+from schema.ip.operations import IpMutations, IpQueries
+from schema.ip.totals import IpTotalsQueries
 from schema.nodes import NodeQueries
 from schema.reference.mutations import ReferenceMutations
 from schema.reference.queries import ReferenceQueries
@@ -46,6 +50,10 @@ Query = merge_types(
         CalendarQueries,
         AnnualReportQueries,
         AssessmentQueries,
+        FundingQueries,
+        FundingTotalsQueries,
+        IpQueries,
+        IpTotalsQueries,
         NodeQueries,
     ),
 )
@@ -61,6 +69,8 @@ Mutation = merge_types(
         CultivationMutations,
         AnnualReportMutations,
         AssessmentMutations,
+        FundingMutations,
+        IpMutations,
     ),
 )
 

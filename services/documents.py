@@ -43,6 +43,7 @@ from services.annual_reports import attachable_report
 from services.blobstore import BlobStore, storage_fault
 from services.errors import BadInput, InvalidMove, NotAllowed, NotFound
 from services.ids import global_id
+from services.ip_register import editable_asset
 from services.uploads import Received, receive
 
 log = logging.getLogger("mic.documents")
@@ -129,6 +130,9 @@ async def _attachable_document(actor: Actor, document_id: UUID) -> Document:
     if document is not None:
         if document.owner_type is OwnerType.ANNUAL_REPORT:
             await attachable_report(actor, document.owner_id)  # while draft or returned
+            return document
+        if document.owner_type is OwnerType.IP_ASSET:
+            await editable_asset(actor, document.owner_id, "attach")  # co-owners and the lead
             return document
         owner = await scopes.visible_centres(authz, Action.ATTACH).get(id=document.owner_id)
         _check_stage(authz.access(Resource.CENTRE, Action.ATTACH), owner)
@@ -259,10 +263,12 @@ async def attach(
     title: str | None = None,
     document_id: UUID | None = None,
     annual_report_id: UUID | None = None,
+    ip_asset_id: UUID | None = None,
 ) -> tuple[Document, DocumentVersion]:
     """Store a new document (of a centre or of an annual report, kind, title) or a new version
     of ``document_id``. A report's attachments: its lead, while the report is a draft or
-    returned (R-ASM-2)."""
+    returned (R-ASM-2). An IP asset's (certificate, contract): its co-owners and the centre's
+    lead (R-IP-1)."""
     file_name = clean_file_name(file_name)
     document: Document | None = None
     new: tuple[OwnerType, UUID, DocumentKind, str] | None = None
@@ -271,6 +277,9 @@ async def attach(
     elif annual_report_id is not None and kind is not None and title is not None:
         report = await attachable_report(actor, annual_report_id)
         new = (OwnerType.ANNUAL_REPORT, report.id, kind, _clean_title(title))
+    elif ip_asset_id is not None and kind is not None and title is not None:
+        _, asset = await editable_asset(actor, ip_asset_id, "attach")
+        new = (OwnerType.IP_ASSET, asset.id, kind, _clean_title(title))
     else:
         if centre_id is None or kind is None or title is None:
             raise BadInput("a new document needs centreId, kind and title")

@@ -35,6 +35,11 @@ TYPES_OF: dict[str, frozenset[str]] = {
     "city": frozenset({"City"}),
     "industry": frozenset({"Industry"}),
     "annual report": frozenset({"AnnualReport"}),
+    "subsidy decision": frozenset({"SubsidyDecision"}),
+    "ledger entry": frozenset({"LedgerEntry"}),
+    "national support plan": frozenset({"NationalSupportPlan"}),
+    "ip asset": frozenset({"IpAsset"}),
+    "ip transfer": frozenset({"IpTransfer"}),
 }
 
 

@@ -20,6 +20,7 @@ from models.cultivation import Indicator, TaskAgreement
 from models.lifecycle import TABLE, CommentRequired, InvalidTransition, Move, apply
 from policies import scopes
 from policies.vocabulary import Action, Resource
+from services import funding
 from services.access import centre_for
 from services.actor import Actor
 from services.changes import changing
@@ -170,6 +171,10 @@ async def move_centre(
             from_status=current,
             action=action,
             comment=note,
+        )
+        # R-FUND-2: failure or revocation cancels what is unpaid of the subsidy, in this move.
+        await funding.cancel_unpaid(
+            centre, note or f"centre.{move}", actor, change.conn, today=today
         )
         change.note(comment=note)
     return centre

@@ -61,13 +61,19 @@ def test_r_ip_2_three_way_shares_summing_exactly_hold() -> None:
     assert share_sum_problem({A: Decimal("100")}) is None
 
 
-def test_r_ip_3_the_remainder_goes_to_the_largest_share_then_the_smallest_id() -> None:
+def test_r_ip_3_left_over_fen_go_to_the_largest_remainders_then_shares_then_ids() -> None:
     # given 100.00 CNY split three ways by 33.3334 / 33.3333 / 33.3333
     shares = {C: Decimal("33.3333"), B: Decimal("33.3333"), A: Decimal("33.3334")}
     # then each gets 33.33 and the left-over fen goes to the largest share
     assert split_revenue_fen(10000, shares) == {A: 3334, B: 3333, C: 3333}
     # and with equal shares the smaller organisation id takes the odd fen
     assert split_revenue_fen(3, {B: Decimal("50"), A: Decimal("50")}) == {A: 2, B: 1}
+    # and the fen goes where rounding lost most, not to the largest share: 62,500 fen by
+    # 0.0001 / 0.0015 / 99.9984 % are exactly 0.0625, 0.9375 and 62,499 fen
+    parts = split_revenue_fen(
+        62500, {A: Decimal("0.0001"), B: Decimal("0.0015"), C: Decimal("99.9984")}
+    )
+    assert parts == {A: 0, B: 1, C: 62499}
     assert split_revenue_fen(0, {A: Decimal("100")}) == {A: 0}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
@@ -12,6 +13,7 @@ import strawberry
 from models import centres as m
 from models.base import utcnow
 from models.lifecycle import cultivation_deadline
+from models.money import to_cny
 from schema.applications.types import DuplicateWarning, StatusEvent
 from schema.calls.types import Call
 from schema.centres.status import CentreStatus
@@ -34,6 +36,9 @@ from schema.reference.types import (
 )
 from schema.reviews.types import Review
 from services.ids import global_id
+
+if TYPE_CHECKING:
+    from schema.funding.types import SubsidyDecision
 
 
 @strawberry.enum(description="A member's role in the alliance / 联盟成员角色")
@@ -190,3 +195,25 @@ class Centre(Node, FromRow[m.Centre]):
     @strawberry.field(description="Last day of the 3-year cultivation period (R-CUL-2) / 培育期满")
     def cultivation_deadline(self) -> date | None:
         return None if self.listed_on is None else cultivation_deadline(self.listed_on)
+
+    @strawberry.field(
+        description="Approved provincial subsidy, CNY (R-FUND-1); null when none is decided or "
+        "the caller may not see it (staff, the city's bureau, alliance members) / 核定补助(元)"
+    )
+    async def approved_subsidy(self, info: Info) -> Decimal | None:
+        loaders = await info.context.loaders()
+        row = await loaders.approved_subsidy_by_centre.load(self.pk())
+        return None if row is None else to_cny(row.approved_fen)
+
+    @strawberry.field(
+        description="The subsidy decision with its basis and instalments (R-FUND-1, R-FUND-2); "
+        "null when none or not readable (staff, the city's bureau, the lead enterprise) / "
+        "补助决定"
+    )
+    async def subsidy_decision(
+        self, info: Info
+    ) -> Annotated[SubsidyDecision, strawberry.lazy("schema.funding.types")] | None:
+        from schema.funding.types import SubsidyDecision
+
+        row = await (await info.context.loaders()).subsidy_by_centre.load(self.pk())
+        return None if row is None else SubsidyDecision.of(row)

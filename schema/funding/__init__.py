@@ -1,0 +1,1 @@
+"""The funding ledger as GraphQL (R-FUND-1…4)."""

@@ -1,0 +1,1 @@
+"""GraphQL: the IP-sharing register (R-IP-1…4)."""
