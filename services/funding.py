@@ -20,7 +20,13 @@ from tortoise.exceptions import IntegrityError
 
 from models.base import programme_today
 from models.centres import Centre, CentreStatus
-from models.funding import EntryKind, FundingProgramme, LedgerEntry, SubsidyDecision
+from models.funding import (
+    EntryKind,
+    FundingProgramme,
+    LedgerEntry,
+    SubsidyDecision,
+    SupportPurpose,
+)
 from models.money import NotAnAmount, to_cny, to_fen
 from policies import scopes
 from policies.vocabulary import Action, Resource
@@ -89,6 +95,36 @@ async def recording(actor: Actor, centre_id: object, name: str) -> AsyncIterator
         actor, centre.id, resource=Resource.FUNDING, action=Action.RECORD, name=name
     ) as change:
         yield change
+
+
+async def disburse(
+    actor: Actor,
+    change: Change[Centre],
+    programme: FundingProgramme,
+    amount_fen: int,
+    *,
+    value_date: date,
+    payment_reference: str,
+    instalment: int | None = None,
+    purpose: SupportPurpose | None = None,
+) -> LedgerEntry:
+    """Append one disbursement to the centre's ledger inside ``recording``'s transaction, and
+    let its audit entry say so (after: the entry)."""
+    row = await LedgerEntry.create(
+        centre_id=change.row.id,
+        programme=programme,
+        kind=EntryKind.DISBURSEMENT,
+        instalment=instalment,
+        purpose=purpose,
+        amount_fen=amount_fen,
+        value_date=value_date,
+        year=value_date.year,
+        payment_reference=payment_reference,
+        recorded_by_id=actor.acting_user_id,
+        using_db=change.conn,
+    )
+    change.record(before=None, after=row.snapshot(), object_id=row.id)
+    return row
 
 
 async def entries(

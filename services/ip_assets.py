@@ -16,17 +16,17 @@ from tortoise.exceptions import IntegrityError
 
 from models.audit import Outcome
 from models.ip_register import IpAsset, IpKind, IpShareSet, IpTransfer, LegalStatus
-from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.access import centre_for
 from services.actor import Actor
-from services.changes import changing, changing_centre
+from services.changes import changing_centre
 from services.errors import BadInput, Conflict, NotAllowed
 from services.ids import parse_id
 from services.ip_register import (
     TITLE_LIMIT,
     Owner,
     asset_number,
+    changing_asset,
     check_dates,
     create_share_set,
     editable_asset,
@@ -142,14 +142,7 @@ async def update_asset(
     Raises NotFound, NotAllowed (audited), BadInput, Conflict."""
     authz, found = await editable_asset(actor, asset_id, "update")
     try:
-        async with changing(
-            actor,
-            scopes.visible_ip_assets(authz, Action.UPDATE),
-            found.id,
-            what="ip asset",
-            resource=Resource.IP_ASSET,
-            action=Action.UPDATE,
-        ) as change:
+        async with changing_asset(actor, authz, found.id) as change:
             asset = change.row
             if asset.version != version:
                 raise Conflict(
@@ -188,15 +181,7 @@ async def change_shares(
     authz, found = await editable_asset(actor, asset_id, "change_shares")
     shares = owner_shares(owners)
     effective = not_future(effective_on, "effectiveOn")
-    async with changing(
-        actor,
-        scopes.visible_ip_assets(authz, Action.UPDATE),
-        found.id,
-        what="ip asset",
-        resource=Resource.IP_ASSET,
-        action=Action.UPDATE,
-        name="ip_asset.change_shares",
-    ) as change:
+    async with changing_asset(actor, authz, found.id, "change_shares") as change:
         current = await latest_share_set(found.id, change.conn)
         held = {} if current is None else await shares_of(current.id, change.conn)
         if held == shares:

@@ -12,6 +12,7 @@ shares and record its transfers. Another member reads the asset but may not chan
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -38,6 +39,7 @@ from policies import scopes
 from policies.enforcer import Authorizer
 from policies.vocabulary import Action, Resource
 from services.actor import Actor
+from services.changes import Change, changing
 from services.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.ids import parse_id
 from services.values import programme_day, text
@@ -209,6 +211,23 @@ async def create_share_set(
 def shares_json(shares: dict[UUID, Decimal]) -> dict[str, str]:
     """Shares as the audit log keeps them."""
     return {str(org): str(share) for org, share in sorted(shares.items(), key=lambda i: str(i[0]))}
+
+
+def changing_asset(
+    actor: Actor, authz: Authorizer, asset_id: UUID, step: str | None = None
+) -> AbstractAsyncContextManager[Change[IpAsset]]:
+    """``changing`` on an asset the caller was cleared to edit (``editable_asset``): the row
+    locked in the caller's UPDATE scope, the audit entry ``ip_asset.<step>`` (default
+    ``ip_asset.update``) written on leaving."""
+    return changing(
+        actor,
+        scopes.visible_ip_assets(authz, Action.UPDATE),
+        asset_id,
+        what="ip asset",
+        resource=Resource.IP_ASSET,
+        action=Action.UPDATE,
+        name=None if step is None else f"ip_asset.{step}",
+    )
 
 
 async def editable_asset(actor: Actor, asset_id: object, step: str) -> tuple[Authorizer, IpAsset]:

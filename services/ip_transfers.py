@@ -26,12 +26,9 @@ from models.ip_register import (
     split_revenue_fen,
 )
 from models.money import NotAnAmount, to_fen
-from policies import scopes
-from policies.vocabulary import Action, Resource
 from services.actor import Actor
-from services.changes import changing
 from services.errors import BadInput, InvalidMove
-from services.ip_register import editable_asset, shares_of
+from services.ip_register import changing_asset, editable_asset, shares_of
 from services.values import not_future, text
 
 COUNTERPARTY_LIMIT = 200
@@ -69,15 +66,7 @@ async def record_transfer(
     reference = text(contract_reference, "contractReference", REFERENCE_LIMIT)
     fen = revenue_fen(amount)
     day = not_future(transferred_on, "transferredOn")
-    async with changing(
-        actor,
-        scopes.visible_ip_assets(authz, Action.UPDATE),
-        found.id,
-        what="ip asset",
-        resource=Resource.IP_ASSET,
-        action=Action.UPDATE,
-        name="ip_asset.transfer",
-    ) as change:
+    async with changing_asset(actor, authz, found.id, "transfer") as change:
         asset = change.row
         if asset.legal_status == LegalStatus.TRANSFERRED:
             raise InvalidMove(

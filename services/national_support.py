@@ -11,7 +11,6 @@ from decimal import Decimal
 from models.base import programme_today
 from models.funding import (
     NATIONAL_PLAN_YEARS,
-    EntryKind,
     FundingProgramme,
     LedgerEntry,
     NationalSupportPlan,
@@ -117,17 +116,13 @@ async def pay_support(
                     f"{funding.cny(talent_left)} (R-FUND-3)",
                     field="amount",
                 )
-        row = await LedgerEntry.create(
-            centre_id=centre.id,
-            programme=FundingProgramme.NATIONAL_SUPPORT,
-            kind=EntryKind.DISBURSEMENT,
-            purpose=purpose,
-            amount_fen=fen,
+        row = await funding.disburse(
+            actor,
+            change,
+            FundingProgramme.NATIONAL_SUPPORT,
+            fen,
             value_date=value_date,
-            year=value_date.year,
             payment_reference=ref,
-            recorded_by_id=actor.acting_user_id,
-            using_db=change.conn,
+            purpose=purpose,
         )
-        change.record(before=None, after=row.snapshot(), object_id=row.id)
     return row

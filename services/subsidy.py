@@ -19,7 +19,6 @@ from models.base import programme_today
 from models.centres import Centre, CentreStatus
 from models.cultivation import TaskAgreement
 from models.funding import (
-    EntryKind,
     FundingProgramme,
     LedgerEntry,
     SubsidyDecision,
@@ -182,17 +181,13 @@ async def pay_instalment(
         # The final guard: whatever happened before, the paid total never passes the approved.
         if funding.net_paid(rows) + amount > decision.approved_fen:
             raise Conflict("this payment would exceed the approved subsidy (R-FUND-2)")
-        row = await LedgerEntry.create(
-            centre_id=centre.id,
-            programme=FundingProgramme.SUBSIDY,
-            kind=EntryKind.DISBURSEMENT,
-            instalment=number,
-            amount_fen=amount,
+        row = await funding.disburse(
+            actor,
+            change,
+            FundingProgramme.SUBSIDY,
+            amount,
             value_date=value_date,
-            year=value_date.year,
             payment_reference=ref,
-            recorded_by_id=actor.acting_user_id,
-            using_db=change.conn,
+            instalment=number,
         )
-        change.record(before=None, after=row.snapshot(), object_id=row.id)
     return row

@@ -3,6 +3,7 @@
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from models.migration_ops import AlterDescription
 from decimal import Decimal
 from models.annual_reports import ReportStatus, VerificationOutcome
 from models.assessments import AssessmentKind, AssessmentStatus, Grade
@@ -13,22 +14,6 @@ from tortoise.fields.data import JSON_DUMPS
 from uuid import uuid4
 from tortoise import fields
 from tortoise.indexes import Index
-
-class AlterDescription(ops.AlterField):
-    """Only the column's description changes (a new enum value): PostgreSQL updates its comment;
-    SQLite keeps no comments but would rebuild the table, and a rebuilt ``document`` cannot be
-    dropped while versions point at it (foreign keys stay on inside the migration)."""
-
-    async def database_forward(self, app_label, old_state, new_state, state_editor=None):
-        if state_editor is not None and state_editor.DIALECT == 'sqlite':
-            return
-        await super().database_forward(app_label, old_state, new_state, state_editor)
-
-    async def database_backward(self, app_label, old_state, new_state, state_editor=None):
-        if state_editor is not None and state_editor.DIALECT == 'sqlite':
-            return
-        await super().database_backward(app_label, old_state, new_state, state_editor)
-
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0007_read_path_indexes')]
