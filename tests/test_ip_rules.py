@@ -18,6 +18,7 @@ from models.ip_register import (
     share_sum_problem,
     split_revenue_fen,
 )
+from models.money import to_fen
 
 A, B, C = (UUID(int=n) for n in (1, 2, 3))
 
@@ -139,3 +140,34 @@ def test_r_ip_1_numbers_are_compared_in_one_form() -> None:
     assert normalise_number(" cn 2017 1060 1862.3 ") == "201710601862.3"
     assert normalise_number("GB/T 1234-2020") == "GB/T1234-2020"
     assert patent_number_problem(IpKind.STANDARD, "anything") is None
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("0.01", {A: 0, B: 0, C: 1}),  # one fen: the 33.34 share loses most in rounding
+        ("1000000.01", {A: 33330000, B: 33330000, C: 33340001}),
+        ("100.00", {A: 3333, B: 3333, C: 3334}),
+    ],
+)
+def test_r_ip_3_three_owners_at_33_33_33_33_33_34_split_exactly(
+    amount: str, expected: dict[UUID, int]
+) -> None:
+    # given owners at 33.33 / 33.33 / 33.34 and an amount in CNY
+    shares = {A: Decimal("33.33"), B: Decimal("33.33"), C: Decimal("33.34")}
+    fen = to_fen(Decimal(amount))
+    # when the revenue is split, then the parts add up to it exactly, by the stated rule
+    parts = split_revenue_fen(fen, shares)
+    assert sum(parts.values()) == fen
+    assert parts == expected
+
+
+@given(
+    st.integers(min_value=1, max_value=10**12),
+    st.permutations([Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]),
+)
+def test_r_ip_3_any_amount_split_33_33_33_33_33_34_adds_up(
+    amount: int, order: list[Decimal]
+) -> None:
+    shares = dict(zip((A, B, C), order, strict=True))
+    assert sum(split_revenue_fen(amount, shares).values()) == amount
