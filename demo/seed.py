@@ -99,6 +99,8 @@ async def seed_demo(password: str, *, only_if_empty: bool = False) -> str:
         f"{counts['inspections']} inspections, "
         f"{counts['annual_reports']} annual reports, "
         f"{counts['assessments']} assessments with their panels, "
+        f"{counts['subsidy_decisions']} subsidy decisions with {counts['ledger_entries']} ledger "
+        f"entries, {counts['ip_assets']} IP assets with {counts['ip_transfers']} transfers, "
         f"{counts['users']} users with {counts['role_bindings']} role bindings; "
         "sign in as e.g. admin, staff, bureau-liuzhou, ent-liugong or expert-1 with the demo "
         "password"

@@ -58,14 +58,23 @@ def reference(value: str, field: str = "paymentReference") -> str:
     return text(value, field, REFERENCE_LIMIT)
 
 
-def value_day(value: date, field: str = "valueDate", *, earliest: date | None = None) -> date:
-    """A payment's value date (UTC+8 calendar day): not in the future and not before
-    ``earliest``. Raises BadInput naming ``field``."""
+def value_day(
+    value: date | None,
+    field: str = "valueDate",
+    *,
+    earliest: date | None = None,
+    since: str = "",
+) -> date:
+    """A payment's value date (UTC+8 calendar day; today when not given): not in the future and
+    not before ``earliest`` (``since`` says what that day is, for the message). Raises BadInput
+    naming ``field``."""
+    value = value if value is not None else programme_today()
     programme_day(value, field)
     if value > programme_today():
         raise BadInput(f"{field} cannot be in the future (UTC+8)", field=field)
     if earliest is not None and value < earliest:
-        raise BadInput(f"{field} cannot be before {earliest}", field=field)
+        what = f"{since}, " if since else ""
+        raise BadInput(f"{field} cannot be before {what}{earliest}", field=field)
     return value
 
 

@@ -120,7 +120,9 @@ async def record_asset(
                 object_id=asset.id,
             )
     except IntegrityError:  # a concurrent record of the same number won the race
-        raise Conflict(f"a {kind.value} numbered {number} is already in the register") from None
+        raise Conflict(
+            f"an asset of kind {kind.value} numbered {number} is already in the register"
+        ) from None
     return asset
 
 
@@ -163,7 +165,9 @@ async def update_asset(
             asset.version += 1
             await asset.save(using_db=change.conn)
     except IntegrityError:
-        raise Conflict(f"a {found.kind} numbered {number} is already in the register") from None
+        raise Conflict(
+            f"an asset of kind {found.kind} numbered {number} is already in the register"
+        ) from None
     return asset
 
 

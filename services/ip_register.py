@@ -41,7 +41,7 @@ from policies.vocabulary import Action, Resource
 from services.actor import Actor
 from services.changes import Change, changing
 from services.errors import BadInput, Conflict, NotAllowed, NotFound
-from services.ids import parse_id
+from services.ids import global_id, parse_id
 from services.values import programme_day, text
 
 TITLE_LIMIT = 300
@@ -99,7 +99,7 @@ async def require_current_members(
     if not outside:
         return
     named = await scopes.visible_organisations(authz).get_or_none(id=outside[0])
-    who = named.name if named is not None else str(outside[0])
+    who = named.name if named is not None else global_id("Organisation", outside[0])
     raise BadInput(
         f"{who} is not a current member of the centre's alliance; only members own its IP (R-IP-4)",
         field="owners",
@@ -115,7 +115,7 @@ def asset_number(kind: IpKind, number: str | None) -> str | None:
     if not given:
         if kind in UNNUMBERED:
             return None
-        raise BadInput(f"a {kind.value} has a number", field="number")
+        raise BadInput(f"an asset of kind {kind.value} has a number", field="number")
     stored = normalise_number(given)
     problem = patent_number_problem(kind, stored)
     if problem:
@@ -133,7 +133,9 @@ async def unique_number(
     if besides is not None:
         taken = taken.exclude(id=besides)
     if await taken.exists():
-        raise Conflict(f"a {kind.value} numbered {number} is already in the register")
+        raise Conflict(
+            f"an asset of kind {kind.value} numbered {number} is already in the register"
+        )
 
 
 def _past_day(day: date | None, field: str) -> date | None:

@@ -52,12 +52,13 @@ async def record_transfer(
     kind: TransferKind,
     counterparty: str,
     amount: Decimal,
-    transferred_on: date,
+    transferred_on: date | None,
     contract_reference: str,
 ) -> IpTransfer:
     """R-IP-3: the co-owners or the centre's lead record a transfer, and each owner's part of
     its revenue (``IpRevenueShare``, in the year of ``transferred_on``) by the shares in force
-    that day. ``transferred_on`` is a UTC+8 day, not in the future, not before filing.
+    that day. ``transferred_on`` is a UTC+8 day (today when not given), not in the future, not
+    before filing.
 
     Raises NotFound, NotAllowed (audited), BadInput (amount, counterparty, contractReference,
     transferredOn — also when no shares were in force that day), InvalidMove (already assigned)."""

@@ -29,14 +29,15 @@ def plan_years(plan: NationalSupportPlan) -> tuple[date, date]:
 
 
 async def record_support_plan(
-    actor: Actor, centre_id: str, first_year: int, total: Decimal, talent: Decimal
+    actor: Actor, centre_id: str, first_year: int | None, total: Decimal, talent: Decimal
 ) -> NationalSupportPlan:
-    """R-FUND-3: provincial staff record the support plan of a national-level centre, once:
-    five calendar years from ``first_year``, ``total`` at least 50,000,000.00 CNY, ``talent``
-    at most 10,000,000.00 CNY and at most the total. Raises NotFound, NotAllowed, BadInput
-    (firstYear, total, talent), InvalidMove (not national-level, revoked), Conflict (a plan
-    exists)."""
+    """R-FUND-3: provincial staff record the support plan of a national-level centre, once: five
+    calendar years from ``first_year`` (this year, UTC+8, when not given), ``total`` at least
+    50,000,000.00 CNY, ``talent`` at most 10,000,000.00 CNY and at most the total. Raises
+    NotFound, NotAllowed, BadInput (firstYear, total, talent), InvalidMove (not national-level,
+    revoked), Conflict (a plan exists)."""
     latest_first = LATEST.year - NATIONAL_PLAN_YEARS + 1
+    first_year = first_year if first_year is not None else programme_today().year
     if not EARLIEST.year <= first_year <= latest_first:
         raise BadInput(f"firstYear is from {EARLIEST.year} to {latest_first}", field="firstYear")
     total_fen = funding.amount_fen(total, "total")
@@ -73,18 +74,18 @@ async def pay_support(
     *,
     amount: Decimal,
     purpose: SupportPurpose,
-    value_date: date,
+    value_date: date | None,
     payment_reference: str,
 ) -> LedgerEntry:
     """R-FUND-3: provincial staff record a disbursement (CNY, two places, above zero) against
     the centre's national support plan, for talent or general construction, on ``value_date``
-    (UTC+8, within the plan's five years and not in the future). The paid total (net of
-    reversals) never passes the plan's total, nor the talent paid its talent share. Raises
-    NotFound, NotAllowed, BadInput (amount: the message gives what remains; valueDate,
-    paymentReference), InvalidMove (no plan, centre revoked)."""
+    (UTC+8, within the plan's five years and not in the future; today when not given). The paid
+    total (net of reversals) never passes the plan's total, nor the talent paid its talent
+    share. Raises NotFound, NotAllowed, BadInput (amount: the message gives what remains;
+    valueDate, paymentReference), InvalidMove (no plan, centre revoked)."""
     fen = funding.amount_fen(amount, "amount")
     ref = funding.reference(payment_reference)
-    funding.value_day(value_date)
+    value_date = funding.value_day(value_date)
     async with funding.recording(actor, centre_id, "funding.pay_support") as change:
         centre = change.row
         funding.not_ended(centre)
@@ -95,7 +96,7 @@ async def pay_support(
                 currentStatus=str(centre.status),
             )
         start, end = plan_years(plan)
-        funding.value_day(value_date, earliest=start)
+        funding.value_day(value_date, earliest=start, since="the plan's first day")
         if value_date > end:
             raise BadInput(
                 f"valueDate is within the plan's five years, {start} to {end} (R-FUND-3)",

@@ -146,19 +146,19 @@ async def _payable(centre: Centre, number: int, value_date: date, conn: BaseDBAs
 
 
 async def pay_instalment(
-    actor: Actor, centre_id: str, number: int, value_date: date, payment_reference: str
+    actor: Actor, centre_id: str, number: int, value_date: date | None, payment_reference: str
 ) -> LedgerEntry:
     """R-FUND-2: provincial staff record the disbursement of instalment ``number`` (1 or 2) of
     the centre's subsidy: exactly its amount, on ``value_date`` (UTC+8, from the decision's day
-    to today), with the payment reference (1–64 characters). The first needs the signed task
-    agreement, the second the established centre. An instalment is paid once (net of
-    reversals); a cancelled one never. Raises NotFound, NotAllowed, BadInput (instalment,
-    valueDate, paymentReference), InvalidMove (no decision, not established, cancelled, centre
-    failed or revoked), Conflict (already paid, also when two requests race)."""
+    to today; today when not given), with the payment reference (1–64 characters). The first
+    needs the signed task agreement, the second the established centre. An instalment is paid
+    once (net of reversals); a cancelled one never. Raises NotFound, NotAllowed, BadInput
+    (instalment, valueDate, paymentReference), InvalidMove (no decision, not established,
+    cancelled, centre failed or revoked), Conflict (already paid, also when two requests race)."""
     if number not in (1, 2):
         raise BadInput("instalment is 1 or 2 (R-FUND-2)", field="instalment")
     ref = funding.reference(payment_reference)
-    funding.value_day(value_date)
+    value_date = funding.value_day(value_date)
     async with funding.recording(actor, centre_id, "funding.pay_instalment") as change:
         centre = change.row
         funding.not_ended(centre)
@@ -168,7 +168,7 @@ async def pay_instalment(
                 "no subsidy has been decided for this centre (R-FUND-1)",
                 currentStatus=str(centre.status),
             )
-        funding.value_day(value_date, earliest=decision.decided_on)
+        funding.value_day(value_date, earliest=decision.decided_on, since="the decision's day")
         await _payable(centre, number, value_date, change.conn)
         rows = await funding.entries(centre.id, FundingProgramme.SUBSIDY, change.conn)
         if funding.cancelled(rows, number):

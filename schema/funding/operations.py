@@ -128,15 +128,15 @@ class FundingMutations:
     @strawberry.mutation(
         description="Record the disbursement of instalment 1 (on the signed task agreement) or "
         "2 (only once established), exactly its amount, once; value date UTC+8 from the "
-        "decision to today (provincial staff, R-FUND-2) / 拨付补助"
+        "decision to today, today when not given (provincial staff, R-FUND-2) / 拨付补助"
     )
     async def pay_instalment(
         self,
         info: Info,
         centre_id: strawberry.ID,
         instalment: int,
-        value_date: date,
         payment_reference: str,
+        value_date: date | None = None,
     ) -> LedgerEntry:
         row = await subsidy.pay_instalment(
             info.context, centre_id, instalment, value_date, payment_reference
@@ -154,11 +154,17 @@ class FundingMutations:
 
     @strawberry.mutation(
         description="Record a national-level centre's five-year support plan, once: total at "
-        "least 50,000,000.00 CNY, talent at most 10,000,000.00 (provincial staff, R-FUND-3) / "
+        "least 50,000,000.00 CNY, talent at most 10,000,000.00, from firstYear (this year when "
+        "not given) (provincial staff, R-FUND-3) / "
         "记录国家级支持计划"
     )
     async def record_national_support_plan(
-        self, info: Info, centre_id: strawberry.ID, first_year: int, total: Decimal, talent: Decimal
+        self,
+        info: Info,
+        centre_id: strawberry.ID,
+        total: Decimal,
+        talent: Decimal,
+        first_year: int | None = None,
     ) -> NationalSupportPlan:
         row = await national_support.record_support_plan(
             info.context, centre_id, first_year, total, talent
@@ -168,7 +174,7 @@ class FundingMutations:
     @strawberry.mutation(
         description="Record a disbursement against the national support plan (CNY, two "
         "places), never beyond its total or talent share, value date UTC+8 within its five "
-        "years (provincial staff, R-FUND-3) / 拨付国家级支持资金"
+        "years, today when not given (provincial staff, R-FUND-3) / 拨付国家级支持资金"
     )
     async def pay_national_support(
         self,
@@ -177,8 +183,8 @@ class FundingMutations:
         centre_id: strawberry.ID,
         amount: Decimal,
         purpose: SupportPurpose,
-        value_date: date,
         payment_reference: str,
+        value_date: date | None = None,
     ) -> LedgerEntry:
         row = await national_support.pay_support(
             info.context,

@@ -156,9 +156,9 @@ class IpMutations:
 
     @strawberry.mutation(
         description="Record a licence, assignment or equity investment (amount CNY, two places, "
-        "UTC+8 day) and split its revenue among the owners in force that day, exactly to the "
-        "fen, the left-over fen to the largest rounding remainders (ties: larger share, then "
-        "smaller organisation id); an "
+        "UTC+8 day, today when not given) and split its revenue among the owners in force "
+        "that day, exactly to the fen, the left-over fen to the largest rounding remainders "
+        "(ties: larger share, then smaller organisation id); an "
         "assignment makes the asset transferred (co-owners and the lead, R-IP-3) / 登记成果转化"
     )
     async def record_ip_transfer(
@@ -169,8 +169,8 @@ class IpMutations:
         kind: IpTransferKind,
         counterparty: str,
         amount: Decimal,
-        transferred_on: date,
         contract_reference: str,
+        transferred_on: date | None = None,
     ) -> IpTransfer:
         row = await ip_transfers.record_transfer(
             info.context,
