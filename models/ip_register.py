@@ -13,6 +13,7 @@ The rules are the predicates at the end of this module.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
@@ -242,7 +243,7 @@ def split_revenue_fen(amount_fen: int, shares: Mapping[UUID, Decimal]) -> dict[U
 # kind (1: invention, 2: utility model, 3: design; 8 and 9: PCT national phase of an invention or
 # a utility model), a serial (7) — then a dot and a check digit (0-9 or X); before 2003, 8 digits
 # (year 2, kind 1, serial 5) and the check digit. "CN" may precede it.
-_PATENT_NUMBER = re.compile(r"^(?:CN)?(\d{12}|\d{8})\.([0-9X])$")
+_PATENT_NUMBER = re.compile(r"^(?:CN)?(\d{12}|\d{8})\.([0-9X])$", re.ASCII)
 _KIND_DIGITS = {
     IpKind.INVENTION_PATENT: "18",
     IpKind.UTILITY_MODEL: "29",
@@ -277,7 +278,12 @@ def patent_number_problem(kind: IpKind, number: str) -> str | None:
 
 
 def normalise_number(number: str) -> str:
-    """The stored form of an asset's number: upper case, without spaces or a leading "CN" on a
-    patent number, so that uniqueness per kind compares like with like."""
-    compact = "".join(number.split()).upper()
+    """The stored form of an asset's number: NFKC (full-width digits and letters become ASCII),
+    without spaces or invisible format characters (zero-width space, BOM, soft hyphen), upper
+    case, without a leading "CN" on a patent number — so that uniqueness per kind compares like
+    with like."""
+    folded = unicodedata.normalize("NFKC", number)
+    compact = "".join(
+        ch for ch in folded if not ch.isspace() and unicodedata.category(ch) != "Cf"
+    ).upper()
     return compact[2:] if compact.startswith("CN") and _PATENT_NUMBER.match(compact) else compact

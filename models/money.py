@@ -8,13 +8,14 @@ here are exact or refuse: nothing is ever rounded silently.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Decimal, InvalidOperation, localcontext
 
 FEN = Decimal("0.01")
 FEN_PER_YUAN = 100
 # The largest amount a ledger holds: 10^13 CNY (10 trillion) keeps every sum of a province's
 # ledger far inside a 64-bit integer of fen.
 MAX_FEN = 10**15
+MAX_CNY = Decimal(MAX_FEN) / FEN_PER_YUAN
 
 
 class NotAnAmount(ValueError):
@@ -34,14 +35,19 @@ def to_fen(amount: Decimal, *, allow_zero: bool = False) -> int:
         raise NotAnAmount("an amount is not negative")
     if amount == 0 and not allow_zero:
         raise NotAnAmount("an amount is greater than zero")
-    try:
-        fen = amount * FEN_PER_YUAN
-        if fen != fen.to_integral_value():
-            raise NotAnAmount("an amount has at most two decimal places (fen)")
-    except InvalidOperation:
-        raise NotAnAmount("an amount is a finite number") from None
-    if fen > MAX_FEN:
+    if amount > MAX_CNY:  # compared before any arithmetic: 1E+999999999 cannot overflow here
         raise NotAnAmount("an amount is at most 10,000,000,000,000.00 CNY")
+    # Exact arithmetic whatever the exponent: in the default context 1E-999999999 × 100
+    # underflows to 0 and would pass as a whole number of fen.
+    with localcontext() as exact:
+        exact.prec, exact.Emin, exact.Emax = 64, MIN_EMIN, MAX_EMAX
+        try:
+            fen = amount.scaleb(2)
+            whole = fen == fen.to_integral_value()
+        except InvalidOperation:
+            whole = False
+    if not whole:
+        raise NotAnAmount("an amount has at most two decimal places (fen)")
     return int(fen)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -36,6 +37,7 @@ from schema.reference.mutations import ReferenceMutations
 from schema.reference.queries import ReferenceQueries
 from schema.reviews.mutations import ReviewMutations
 from schema.reviews.queries import ReviewQueries
+from schema.scalars import DecimalScalar
 
 Query = merge_types(
     "Query",
@@ -121,7 +123,9 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         extensions=list(extensions),
-        config=StrawberryConfig(disable_field_suggestions=production),
+        config=StrawberryConfig(
+            disable_field_suggestions=production, scalar_map={Decimal: DecimalScalar}
+        ),
         execution_context_class=MicExecutionContext,
     )
 

@@ -20,7 +20,7 @@ from policies.vocabulary import Action, Resource
 from services.access import centre_for
 from services.actor import Actor
 from services.changes import changing_centre
-from services.errors import BadInput, Conflict, NotAllowed
+from services.errors import BadInput, Conflict, InvalidMove, NotAllowed
 from services.ids import parse_id
 from services.ip_register import (
     TITLE_LIMIT,
@@ -159,7 +159,14 @@ async def update_asset(
                 await unique_number(kind, asset.number, change.conn, besides=asset.id)
             asset.filed_on = filed_on if filed_on is not None else asset.filed_on
             asset.granted_on = granted_on if granted_on is not None else asset.granted_on
-            if legal_status is not None:
+            if legal_status is not None and legal_status is not asset.legal_status:
+                # R-IP-3: only an assignment transfers an asset, and nothing comes back after it
+                if LegalStatus.TRANSFERRED in (legal_status, asset.legal_status):
+                    raise InvalidMove(
+                        "an asset becomes transferred only by recording its assignment, and a "
+                        "transferred asset's status is final (R-IP-3)",
+                        currentStatus=str(asset.legal_status),
+                    )
                 asset.legal_status = legal_status
             check_dates(kind, asset.filed_on, asset.granted_on, LegalStatus(asset.legal_status))
             asset.version += 1

@@ -41,8 +41,8 @@ def revenue_fen(amount: Decimal) -> int:
     than that (e.g. 1e400)."""
     try:
         return to_fen(amount, allow_zero=True)
-    except (NotAnAmount, TypeError) as problem:
-        raise BadInput(str(problem), field="amount") from None
+    except (NotAnAmount, TypeError, ArithmeticError) as problem:
+        raise BadInput(str(problem) or "amount is not an amount of CNY", field="amount") from None
 
 
 async def record_transfer(

@@ -96,7 +96,11 @@ async def pay_support(
                 currentStatus=str(centre.status),
             )
         start, end = plan_years(plan)
-        funding.value_day(value_date, earliest=start, since="the plan's first day")
+        # not before the plan's five years, nor before the plan was decided
+        earliest, since = max(
+            (start, "the plan's first day"), (plan.decided_on, "the plan's decision")
+        )
+        funding.value_day(value_date, earliest=earliest, since=since)
         if value_date > end:
             raise BadInput(
                 f"valueDate is within the plan's five years, {start} to {end} (R-FUND-3)",

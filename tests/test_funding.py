@@ -228,6 +228,10 @@ HOSTILE = [
     "0.001",
     "1.005",
     "0.0000001",
+    # below a fen however written: nothing may round it to 0.00
+    "1E-999999999",
+    "1E-30",
+    "2.5E-3",
     # huge yet finite
     "10000000000000.01",
     "1000000000000000",

@@ -159,6 +159,18 @@ async def test_r_fund_3_the_value_date_is_within_the_plan_and_not_ahead(national
     assert not await LedgerEntry.exists()
 
 
+async def test_r_fund_3_no_payment_dated_before_the_plan_was_decided(national: Funding) -> None:
+    # given a plan decided today whose five years began two years ago
+    year = programme_today().year - 2
+    await national.ok("staff", PLAN, c=gid(national.centre), y=year, t="50000000.00", s="0")
+    # when a payment is dated in those years but before the decision, then it is refused
+    for day in (date(year, 1, 1), date(year + 1, 6, 30), programme_today() - timedelta(days=1)):
+        body = await _pay(national, "1.00", "GENERAL", day)
+        assert _field(body) == ("BAD_USER_INPUT", "valueDate"), day
+        assert "the plan's decision" in body["errors"][0]["message"]
+    assert not await LedgerEntry.exists()
+
+
 async def test_r_fund_3_no_payment_without_a_plan_or_to_a_revoked_centre(
     national: Funding,
 ) -> None:
@@ -169,7 +181,9 @@ async def test_r_fund_3_no_payment_without_a_plan_or_to_a_revoked_centre(
     assert not await LedgerEntry.exists()
 
 
-@pytest.mark.parametrize("amount", ["NaN", "1e400", "-0.01", "0.001", "0", "-0"])
+@pytest.mark.parametrize(
+    "amount", ["NaN", "1e400", "-0.01", "0.001", "0", "-0", "1E-999999999", "1E+999999999"]
+)
 async def test_r_fund_4_hostile_support_amounts_are_refused(national: Funding, amount: str) -> None:
     await _plan(national)
     assert _field(await _pay(national, amount, "GENERAL")) == ("BAD_USER_INPUT", "amount")

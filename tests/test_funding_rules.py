@@ -84,7 +84,22 @@ def test_r_fund_4_amounts_have_one_canonical_form(text: str, fen: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["NaN", "Infinity", "-Infinity", "-0.01", "0", "-0", "0.001", "1.005", "1E+14", "1e400"]
+    "text",
+    [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "-0.01",
+        "0",
+        "-0",
+        "0.001",
+        "1.005",
+        "1E+14",
+        "1e400",
+        "1E+999999999",
+        "1E-999999999",  # would underflow to 0 in the default context
+        "1E-30",
+    ],
 )
 def test_r_fund_4_what_is_not_an_amount_is_refused(text: str) -> None:
     with pytest.raises(NotAnAmount):

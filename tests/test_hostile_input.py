@@ -552,3 +552,40 @@ async def test_hostile_call_instants_outside_the_programme_are_refused(
     for o, c in ((opens, "2030-01-01T00:00:00Z"), ("2030-01-01T00:00:00Z", "9999-12-31T23:59:59Z")):
         body = await api.gql(create, {"o": o, "c": c}, token=world.token(staff))
         assert error_codes(body) == ["BAD_USER_INPUT"], body
+
+
+DECIDE = """mutation($a: Decimal!) { decideSubsidy(
+  centreId: "Centre:00000000-0000-4000-8000-000000000000", approved: $a) { approved } }"""
+
+
+@pytest.mark.parametrize("amount", [0.1, 5.0000000000000001, 1e-2])
+async def test_r_fund_4_a_floating_point_amount_never_enters(
+    api: Api, world: World, amount: float
+) -> None:
+    # given provincial staff, when an amount arrives as a JSON floating-point number
+    staff = await world.user(RoleName.PROVINCIAL_STAFF)
+    body = await api.gql(DECIDE, {"a": amount}, token=world.token(staff))
+    # then it is refused before anything reads it: give it as a string
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    assert "string" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("literal", ["0.3", "1e2", "5.0"])
+async def test_r_fund_4_a_floating_point_literal_never_enters(
+    api: Api, world: World, literal: str
+) -> None:
+    staff = await world.user(RoleName.PROVINCIAL_STAFF)
+    query = DECIDE.replace("mutation($a: Decimal!)", "mutation").replace("$a", literal)
+    body = await api.gql(query, token=world.token(staff))
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+
+
+@pytest.mark.parametrize("amount", ["5", "5.00", 5])
+async def test_r_fund_4_strings_and_whole_numbers_are_amounts(
+    api: Api, world: World, amount: object
+) -> None:
+    # given an amount as a string or a JSON integer, then it passes coercion (and the missing
+    # centre is what answers)
+    staff = await world.user(RoleName.PROVINCIAL_STAFF)
+    body = await api.gql(DECIDE, {"a": amount}, token=world.token(staff))
+    assert error_codes(body) == ["NOT_FOUND"], body

@@ -297,7 +297,10 @@ async def test_r_ip_3_a_three_way_split_with_an_odd_remainder_is_exact_and_deter
     assert register.c.id in first
 
 
-@pytest.mark.parametrize("amount", ["NaN", "1e400", "-1.00", "1.005", "Infinity"])
+@pytest.mark.parametrize(
+    "amount",
+    ["NaN", "1e400", "-1.00", "1.005", "Infinity", "1E+999999999", "1E-999999999", "1E-30"],
+)
 async def test_r_ip_3_an_amount_that_is_not_cny_is_refused(register: Register, amount: str) -> None:
     # given an asset
     asset = await register.asset((register.lead, "100"))
@@ -365,6 +368,30 @@ async def test_r_ip_3_an_assignment_makes_the_asset_transferred(register: Regist
         "lead", TRANSFER, id=asset, kind="NON_EXCLUSIVE_LICENCE", amount="1.00", on="2026-06-02"
     )
     assert error_codes(again) == ["INVALID_TRANSITION"]
+
+
+@pytest.mark.parametrize("status", ["GRANTED", "LAPSED", "PENDING"])
+async def test_r_ip_3_a_transferred_asset_is_not_brought_back_by_an_edit(
+    register: Register, status: str
+) -> None:
+    # given an asset assigned away (transferred, version 1)
+    asset = await register.asset((register.lead, "60"), (register.b, "40"))
+    await register.ok(
+        "lead", TRANSFER, id=asset, kind="ASSIGNMENT", amount="5000.00", on="2026-06-01"
+    )
+    # when its lead sets another status by hand, then it is refused and nothing changes
+    body = await register.run("lead", UPDATE, id=asset, v=1, changes={"legalStatus": status})
+    assert error_codes(body) == ["INVALID_TRANSITION"]
+    data = await register.ok("lead", ASSET, id=asset)
+    assert (data["ipAsset"]["legalStatus"], data["ipAsset"]["version"]) == ("TRANSFERRED", 1)
+
+
+async def test_r_ip_3_only_an_assignment_makes_an_asset_transferred(register: Register) -> None:
+    # given a granted asset, when its lead marks it transferred by hand, then it is refused
+    asset = await register.asset((register.lead, "60"), (register.b, "40"))
+    body = await register.run("lead", UPDATE, id=asset, v=0, changes={"legalStatus": "TRANSFERRED"})
+    assert error_codes(body) == ["INVALID_TRANSITION"]
+    assert "assignment" in body["errors"][0]["message"]
 
 
 # --- R-IP-1: numbers, dates, edits ---------------------------------------------------------------

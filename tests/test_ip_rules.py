@@ -171,3 +171,18 @@ def test_r_ip_3_any_amount_split_33_33_33_33_33_34_adds_up(
 ) -> None:
     shares = dict(zip((A, B, C), order, strict=True))
     assert sum(split_revenue_fen(amount, shares).values()) == amount
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("２０２０1３１２９９１６.1", "202013129916.1"),  # full-width digits
+        ("2021SR\u200b0562219", "2021SR0562219"),  # a zero-width space
+        ("２０２１ＳＲ０５６２\u00ad２１９", "2021SR0562219"),  # full width and a soft hyphen
+    ],
+)
+def test_r_ip_1_numbers_written_otherwise_compare_as_one(written: str, stored: str) -> None:
+    # given a number written with full-width or invisible characters, then it is stored as the
+    # plain one, so that a duplicate is found however it is typed
+    assert normalise_number(written) == stored
+    assert patent_number_problem(IpKind.INVENTION_PATENT, "２０２０1３１２９９１６.1") is not None
