@@ -31,10 +31,12 @@ from services.ip_register import (
     create_share_set,
     editable_asset,
     latest_share_set,
+    leads_centre,
     owner_shares,
     require_current_members,
     shares_json,
     shares_of,
+    shares_taken,
     unique_number,
 )
 from services.values import not_future, text
@@ -178,11 +180,19 @@ async def update_asset(
     return asset
 
 
+_NOT_THEIRS = (
+    "a co-owner gives away only its own share; only the centre's lead changes another owner's "
+    "share (R-IP-2)"
+)
+
+
 async def change_shares(
     actor: Actor, asset_id: str, owners: Sequence[Owner], effective_on: date | None = None
 ) -> IpShareSet:
     """R-IP-2: the co-owners or the lead record who holds the asset from ``effective_on``
-    (UTC+8, default today, not in the future): the next share set, the earlier ones kept.
+    (UTC+8, default today, not in the future): the next share set, the earlier ones kept. A
+    co-owner that does not lead the centre may only give away part of its own share (no other
+    owner's share goes down); the lead may reallocate any.
 
     An owner that has left the alliance keeps its share and may stay in the new set; only an
     owner being added must be a current member (R-IP-4). ``effective_on`` is not before the
@@ -192,11 +202,26 @@ async def change_shares(
     authz, found = await editable_asset(actor, asset_id, "change_shares")
     shares = owner_shares(owners)
     effective = not_future(effective_on, "effectiveOn")
+    mine = authz.access(Resource.IP_ASSET, Action.UPDATE).organisations
+    lead = await leads_centre(authz, found)
+    before = await latest_share_set(found.id)
+    held_before = {} if before is None else await shares_of(before.id)
+    if shares_taken(held_before, shares, mine) and not lead:
+        # decided before the write's transaction, so that the refusal's audit entry stays
+        await actor.audit(
+            "ip_asset.change_shares",
+            Outcome.DENIED,
+            object_type="ip_asset",
+            object_id=str(found.id),
+        )
+        raise NotAllowed(_NOT_THEIRS)
     async with changing_asset(actor, authz, found.id, "change_shares") as change:
         current = await latest_share_set(found.id, change.conn)
         held = {} if current is None else await shares_of(current.id, change.conn)
         if held == shares:
             raise BadInput("these are the shares in force already", field="owners")
+        if shares_taken(held, shares, mine) and not lead:  # changed since the check above
+            raise NotAllowed(_NOT_THEIRS)
         if current is not None and effective < current.effective_on:
             raise BadInput(
                 f"effectiveOn is before the current shares' ({current.effective_on})",

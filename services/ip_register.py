@@ -232,6 +232,28 @@ def changing_asset(
     )
 
 
+async def leads_centre(authz: Authorizer, asset: IpAsset) -> bool:
+    """Whether one of the caller's organisations leads the asset's centre."""
+    mine = authz.access(Resource.IP_ASSET, Action.UPDATE).organisations
+    lead = (
+        await scopes.visible_centres(authz)
+        .filter(id=asset.centre_id)
+        .values_list("lead_organisation_id", flat=True)
+    )
+    return bool(mine & set(lead))
+
+
+def shares_taken(
+    held: dict[UUID, Decimal], wanted: dict[UUID, Decimal], mine: frozenset[UUID]
+) -> list[UUID]:
+    """The owners other than the caller's organisations whose share ``wanted`` reduces or
+    removes (R-IP-2: only the centre's lead reallocates another owner's share)."""
+    return sorted(
+        (org for org, share in held.items() if org not in mine and wanted.get(org, 0) < share),
+        key=str,
+    )
+
+
 async def editable_asset(actor: Actor, asset_id: object, step: str) -> tuple[Authorizer, IpAsset]:
     """The asset, if the caller's organisation co-owns it (current share set) or leads its
     centre. NotFound outside the reading scope (R-ACC-5); NotAllowed, audited, for a reader

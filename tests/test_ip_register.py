@@ -314,6 +314,32 @@ async def test_r_ip_3_an_amount_that_is_not_cny_is_refused(register: Register, a
     assert await IpRevenueShare.all().count() == 0
 
 
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        [("lead", "30"), ("b", "70")],  # the lead's share reduced
+        [("b", "100")],  # the lead removed
+        [("lead", "49.9999"), ("b", "50.0001")],  # reduced by the smallest step
+    ],
+)
+async def test_r_ip_2_a_co_owner_does_not_take_another_owners_share(
+    register: Register, wanted: list[tuple[str, str]]
+) -> None:
+    # given an asset held 50/50 by the lead and another member, b
+    asset = await register.asset((register.lead, "50"), (register.b, "50"))
+    orgs = {"lead": register.lead, "b": register.b}
+    owners = register.owners(*((orgs[who], share) for who, share in wanted))
+    # when b, who does not lead the centre, records shares that take from the lead
+    body = await register.run("b", SHARES, id=asset, owners=owners, on="2026-06-01")
+    # then it is refused (audited), and the shares in force stay
+    assert error_codes(body) == ["FORBIDDEN"], body
+    assert await AuditEntry.filter(action="ip_asset.change_shares", outcome="denied").exists()
+    data = await register.ok("lead", ASSET, id=asset)
+    assert len(data["ipAsset"]["shareHistory"]) == 1
+    # and the lead may reallocate the same way
+    assert await register.ok("lead", SHARES, id=asset, owners=owners, on="2026-06-01")
+
+
 async def test_r_ip_3_a_transfer_uses_the_shares_in_force_on_its_day(register: Register) -> None:
     # given an asset held 50/50 from 2026-04-01, then 70/30 from 2026-06-01
     asset = await register.asset((register.lead, "50"), (register.b, "50"))
