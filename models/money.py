@@ -51,6 +51,12 @@ def to_fen(amount: Decimal, *, allow_zero: bool = False) -> int:
     return int(fen)
 
 
+def summed_fen(value: object) -> int:
+    """A SUM over fen columns as it comes back: an int on SQLite, an exact numeric (Decimal) on
+    PostgreSQL, NULL over no rows (0)."""
+    return 0 if value is None else int(value)  # type: ignore[call-overload]
+
+
 def to_cny(fen: int) -> Decimal:
     """The canonical CNY form of a number of fen: a Decimal with exactly two places (50 → 0.50)."""
     return (Decimal(fen) / FEN_PER_YUAN).quantize(FEN)

@@ -38,7 +38,7 @@ from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
 from models.funding import EntryKind, FundingProgramme
-from models.money import to_cny
+from models.money import summed_fen, to_cny
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.actor import Actor
@@ -172,11 +172,6 @@ async def _sums(
     return [dict(row, key=row[key], label=row[label]) for row in rows]
 
 
-def _fen(value: object) -> int:
-    # SUM of BIGINT: int on SQLite, an exact numeric (Decimal) on PostgreSQL, NULL over no rows.
-    return 0 if value is None else int(value)  # type: ignore[call-overload]
-
-
 async def _totals(actor: Actor, by: TotalsBy | None, flt: TotalsFilter) -> list[Totals]:
     _check(flt)
     authz = await actor.require(Resource.FUNDING, Action.READ)
@@ -187,7 +182,7 @@ async def _totals(actor: Actor, by: TotalsBy | None, flt: TotalsFilter) -> list[
 
     def add(into: dict[object, int], row: dict[str, Any], name: str) -> None:
         labels[row["key"]] = row["label"]
-        into[row["key"]] = into.get(row["key"], 0) + _fen(row[name])
+        into[row["key"]] = into.get(row["key"], 0) + summed_fen(row[name])
 
     if flt.programme in (None, FundingProgramme.SUBSIDY):
         decisions = _narrowed(scopes.visible_subsidy_decisions(authz), flt, ledger=False)

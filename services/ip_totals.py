@@ -40,7 +40,7 @@ from tortoise.functions import Count, Sum
 from tortoise.queryset import QuerySet
 
 from models.ip_register import IpAsset, IpKind, IpShare, IpShareSet, IpTransfer, LegalStatus
-from models.money import to_cny
+from models.money import summed_fen, to_cny
 from policies import scopes
 from policies.enforcer import Authorizer
 from policies.vocabulary import Action, Resource
@@ -121,11 +121,6 @@ def _check(flt: IpTotalsFilter) -> None:
         raise BadInput(f"a year from {FIRST_YEAR} to {LAST_YEAR}", field="year")
 
 
-def _fen(value: object) -> int:
-    # SUM of BIGINT: int on SQLite, an exact numeric (Decimal) on PostgreSQL, NULL over no rows.
-    return 0 if value is None else int(value)  # type: ignore[call-overload]
-
-
 def _sets_held_by(organisation_id: UUID) -> Subquery:
     return Subquery(IpShare.filter(organisation_id=organisation_id).values("share_set_id"))
 
@@ -164,7 +159,7 @@ async def ip_revenue(
     qs = qs.annotate(fen=Sum("amount_fen"))
     if not keys:
         (row,) = await qs.values("fen")
-        return [RevenueTotal(None, None, None, _fen(row["fen"]))]
+        return [RevenueTotal(None, None, None, summed_fen(row["fen"]))]
     columns = [c for key, label in keys for c in (key, label) if c is not None]
     rows = await qs.group_by(*columns).order_by(*columns).values(*columns, "fen")
 
@@ -178,7 +173,7 @@ async def ip_revenue(
             organisation_id=row.get("organisation_id"),
             centre_id=row.get("centre_id"),
             year=row.get("year"),
-            amount_fen=_fen(row["fen"]),
+            amount_fen=summed_fen(row["fen"]),
         )
         for row in sorted(rows, key=order)
     ]
@@ -248,6 +243,8 @@ async def ip_transfer_revenue(actor: Actor, flt: IpTotalsFilter) -> list[Transfe
         .values("year", "fen", "transfers")
     )
     return [
-        TransferRevenue(year=row["year"], amount_fen=_fen(row["fen"]), transfers=row["transfers"])
+        TransferRevenue(
+            year=row["year"], amount_fen=summed_fen(row["fen"]), transfers=row["transfers"]
+        )
         for row in rows
     ]
