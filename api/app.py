@@ -29,6 +29,7 @@ from api.calendar_feed import CalendarFeed
 from api.context import build_context
 from api.db import RETRY_AFTER_S, close_db, database_unavailable, init_db, outage
 from api.document_routes import DocumentRoutes
+from api.export_routes import ExportRoutes
 from api.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 from api.security import ServiceSecurity
 from api.settings import Settings, get_settings
@@ -209,6 +210,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
             Route("/graphql", graphql_app),
             *DocumentRoutes(security, store).routes(),
             *CalendarFeed(security).routes(),
+            *ExportRoutes(security).routes(),
         ],
         lifespan=lifespan,
     )

@@ -53,6 +53,13 @@ def annual_report_required(established_on: date | None, year: int) -> bool:
     return running <= annual_report_due(year)
 
 
+def latest_establishment_reporting_on(year: int) -> date:
+    """R-ASM-1, R-ASM-2 as one SQL filter: a centre established on or before this day (31 May of
+    ``year``) reports on ``year`` — ``annual_report_required`` exactly (a full year by 31 May of
+    the next year), 29 February included."""
+    return date(year, REPORT_DUE_MONTH, REPORT_DUE_DAY)
+
+
 def assessment_allowed(established_on: date | None, on: date) -> bool:
     """R-ASM-1: a centre may be assessed once it has been established for a full year."""
     if established_on is None:

@@ -25,6 +25,7 @@ class Resource(StrEnum):
     FUNDING = "funding"  # the funding ledger: decisions, plans, entries (R-FUND-1…4)
     FUNDING_TOTAL = "funding_total"  # a centre's approved subsidy alone (R-FUND-1)
     IP_ASSET = "ip_asset"  # the IP-sharing register: assets, shares, transfers (R-IP-1…4)
+    STATISTICS = "statistics"  # the programme's figures at a glance (R-CTR-6, R-ACC-5)
 
 
 class Action(StrEnum):
@@ -44,7 +45,7 @@ class Action(StrEnum):
     REPORT = "report"  # report progress on cultivation indicators
     INSPECT = "inspect"  # record special inspections and the end-of-period evaluation
     ATTACH = "attach"  # add documents (or new versions) to a record
-    EXPORT = "export"  # download a record's evidence pack
+    EXPORT = "export"  # download a record's evidence pack; the bulk exports (issue 15)
     DECLARE = "declare"  # an expert declares the organisations they must never review (R-REV-1)
     VERIFY = "verify"  # the city bureau verifies an annual report: forward or return (R-ASM-2)
     RECEIVE = "receive"  # provincial staff receive a forwarded annual report (R-ASM-2)

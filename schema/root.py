@@ -38,6 +38,7 @@ from schema.reference.queries import ReferenceQueries
 from schema.reviews.mutations import ReviewMutations
 from schema.reviews.queries import ReviewQueries
 from schema.scalars import DecimalScalar
+from schema.statistics.queries import StatisticsQueries
 
 Query = merge_types(
     "Query",
@@ -56,6 +57,7 @@ Query = merge_types(
         FundingTotalsQueries,
         IpQueries,
         IpTotalsQueries,
+        StatisticsQueries,
         NodeQueries,
     ),
 )

@@ -13,6 +13,7 @@ from models.assessment_calendar import (
     annual_report_late,
     annual_report_required,
     assessment_allowed,
+    latest_establishment_reporting_on,
     periodic_assessment_due,
     province_date,
     rectification_deadline,
@@ -115,3 +116,13 @@ def test_r_asm_5_years_later_never_moves_backwards_and_keeps_the_day(day: date, 
     later = years_later(day, years)
     assert later >= day and later.year == day.year + years
     assert later - day <= timedelta(days=366 * years)
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)), st.integers(2000, 2099))
+def test_r_asm_1_the_sql_filter_of_who_reports_is_the_rule_itself(
+    established_on: date, year: int
+) -> None:
+    # the one-filter form the statistics use selects exactly the centres the rule requires
+    assert (established_on <= latest_establishment_reporting_on(year)) is (
+        annual_report_required(established_on, year)
+    )
