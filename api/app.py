@@ -27,6 +27,7 @@ from tortoise import Tortoise, connections
 
 from api.calendar_feed import CalendarFeed
 from api.context import build_context
+from api.dashboard import dashboard_routes
 from api.db import RETRY_AFTER_S, close_db, database_unavailable, init_db, outage
 from api.document_routes import DocumentRoutes
 from api.export_routes import ExportRoutes
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
             *DocumentRoutes(security, store).routes(),
             *CalendarFeed(security).routes(),
             *ExportRoutes(security).routes(),
+            *dashboard_routes(),  # served in production too: it only calls /graphql
         ],
         lifespan=lifespan,
     )
