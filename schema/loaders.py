@@ -1,4 +1,4 @@
-"""Per-request DataLoaders. Every batch starts from a scope in policies/scopes.py.
+"""Per-request DataLoaders. Every batch starts from a scope in policies/scopes/.
 
 One batch = one SQL statement (per 500 keys: SQLite caps bound variables), so the number of
 statements depends on the query's shape, not on how many rows come back.

@@ -1,6 +1,6 @@
 """Global object identification: ``node(id:)`` and ``nodes(ids:)`` through the typed scopes.
 
-Each Node type is read from the same scope in ``policies/scopes.py`` as its typed look-up
+Each Node type is read from the same scope in ``policies/scopes/`` as its typed look-up
 (``centre(id:)`` and ``node(id:)`` can never disagree). An id that is malformed, of an unknown
 type, absent or outside the caller's scope gives null with NOT_FOUND and nothing else (R-ACC-5).
 """

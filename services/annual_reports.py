@@ -2,7 +2,7 @@
 enterprise, verified by the bureau of the centre's city (truth, accuracy, conformity — 真实性、
 准确性、规范性) and forwarded or returned with comments, received by provincial staff.
 
-Who may act is decided once per operation from ``policies/scopes.py`` ``visible_annual_reports``:
+Who may act is decided once per operation from ``policies/scopes/`` ``visible_annual_reports``:
 a report the caller cannot read is NotFound (like a missing id); one they read but may not act on
 is NotAllowed, audited. Every write runs through ``services/changes.py`` with its audit entry.
 Times are UTC; the due date (31 May) and lateness are in the province's calendar (UTC+8).

@@ -1,5 +1,5 @@
 """The row sources of the exports (issue 15): one per export, each starting from the scope the
-matching GraphQL list starts from (``policies/scopes.py``), read in keyset batches.
+matching GraphQL list starts from (``policies/scopes/``), read in keyset batches.
 
 A source yields batches of rows; a row is a tuple of plain values in its sheet's column order:
 ``str``, ``int``, ``Decimal`` (CNY, two places), ``date`` (UTC+8 calendar day) or ``None``.

@@ -4,7 +4,7 @@ to the 2030 target and industry coverage — counted in SQL within the caller's 
 Who: provincial staff and administrators the province, a bureau its city, an enterprise the
 centres whose alliance it belongs to now (the ``statistics`` policy lines); an expert has no line
 and gets NotAllowed (audited). Each figure then starts from the scope of what it counts
-(``policies/scopes.py``: ``visible_centres``, ``visible_annual_reports`` …), so it equals what the
+(``policies/scopes/``: ``visible_centres``, ``visible_annual_reports`` …), so it equals what the
 caller can list (R-ACC-5) and never counts a row the caller cannot read.
 
 Statements: after the caller's own two (user, bindings), one aggregate statement per figure

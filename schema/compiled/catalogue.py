@@ -3,7 +3,7 @@
 Each entry says how a GraphQL field of the type is read from its table, exactly as the type's
 normal resolver would give it (schema/*/types.py): the same column, the same enum names, empty
 text read as null where the field is nullable (schema/convert.py), the same scopes for every
-related row (policies/scopes.py). A field not listed here is not compiled: a selection that asks
+related row (policies/scopes/). A field not listed here is not compiled: a selection that asks
 for it is resolved normally. ``tests/test_compiled_read_path.py`` holds both paths to the same
 bytes.
 """

@@ -1,6 +1,6 @@
 """Plan a selection on a compiled type into one SQL expression that builds its JSON.
 
-Every related row is read through the scope of its type (policies/scopes.py), rendered as a
+Every related row is read through the scope of its type (policies/scopes/), rendered as a
 sub-select whose parameters are bound, never inlined. A to-one field whose row the caller may
 not read comes out null; the normal path would raise NOT_FOUND there, so the planner records the
 key path (``checks``) and the caller falls back when any of them is null.
