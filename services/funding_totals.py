@@ -30,10 +30,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from pypika_tortoise.context import SqlContext
-from pypika_tortoise.enums import Dialects
-from pypika_tortoise.terms import Function as PypikaFunction
-from tortoise.expressions import Function, Q
+from tortoise.expressions import Q
 from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
@@ -43,6 +40,7 @@ from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.actor import Actor
 from services.errors import BadInput
+from services.sql_functions import YearOf
 
 FIRST_YEAR = 1990  # the years a ``year`` filter accepts: the programme's, with room either side
 LAST_YEAR = 2999
@@ -96,26 +94,6 @@ class Totals:
     @property
     def outstanding(self) -> Decimal:
         return to_cny(self.outstanding_fen)
-
-
-class _YearOfDate(PypikaFunction):
-    """The calendar year of a DATE column as an integer, in each database's own words (SQLite
-    keeps a date as ISO text; PostgreSQL's EXTRACT gives a numeric)."""
-
-    def __init__(self, term: Any, alias: str | None = None) -> None:
-        super().__init__("YEAR_OF", term, alias=alias)
-
-    def get_function_sql(self, ctx: SqlContext) -> str:
-        column = self.get_arg_sql(self.args[0], ctx)
-        if ctx.dialect is Dialects.SQLITE:
-            return f"CAST(STRFTIME('%Y',{column}) AS INTEGER)"
-        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
-
-
-class YearOf(Function):
-    """``YearOf("decided_on")``: the year of a date field, for ``annotate`` and ``group_by``."""
-
-    database_func = _YearOfDate
 
 
 # The grouping key of each table, and the label the groups are ordered by (a centre's name, a

@@ -38,7 +38,7 @@ from policies import scopes
 from policies.enforcer import Authorizer
 from policies.vocabulary import Action, Resource
 from services.actor import Actor
-from services.statistics_sql import YearOf
+from services.sql_functions import YearOf
 
 
 class CentreGroup(StrEnum):

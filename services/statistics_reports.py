@@ -13,7 +13,7 @@ Design choices:
   ``late`` flag is its first submission's (R-ASM-2).
 - **revenue** counts verified reports only (forwarded by the bureau or received by the province):
   a draft or a report under verification may still change. Amounts are summed exactly in whole
-  fen (``services/statistics_sql.py`` ``FenSum``) and given in CNY with two places.
+  fen (``services/sql_functions.py`` ``FenSum``) and given in CNY with two places.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.actor import Actor
 from services.errors import BadInput
+from services.sql_functions import FenSum
 from services.statistics import reader
-from services.statistics_sql import FenSum
 from services.values import EARLIEST, LATEST
 
 FIRST_YEAR, LAST_YEAR = EARLIEST.year, LATEST.year

@@ -1,4 +1,5 @@
-"""SQL pieces the statistics need (R-CTR-6, R-ASM-3): an exact sum of a two-place DecimalField.
+"""SQL functions tortoise lacks, in each database's own words: the year of a date column
+(``YearOf``, for GROUP BY) and an exact sum of a two-place DecimalField (``FenSum``).
 
 The content amounts of an annual report are ``DecimalField(16, 2)``: PostgreSQL keeps them as
 exact ``numeric``, SQLite as text that ``SUM`` would add as binary floats (0.1 + 0.2 ≠ 0.3).
@@ -13,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from pypika_tortoise.context import SqlContext
+from pypika_tortoise.enums import Dialects
 from pypika_tortoise.terms import AggregateFunction
-from tortoise.expressions import Aggregate
-
-from services.funding_totals import YearOf
+from pypika_tortoise.terms import Function as PypikaFunction
+from tortoise.expressions import Aggregate, Function
 
 __all__ = ["FenSum", "YearOf"]
 
@@ -35,3 +36,23 @@ class FenSum(Aggregate):
     (NULL over no rows)."""
 
     database_func = _FenSumTerm
+
+
+class _YearOfDate(PypikaFunction):
+    """The calendar year of a DATE column as an integer, in each database's own words (SQLite
+    keeps a date as ISO text; PostgreSQL's EXTRACT gives a numeric)."""
+
+    def __init__(self, term: Any, alias: str | None = None) -> None:
+        super().__init__("YEAR_OF", term, alias=alias)
+
+    def get_function_sql(self, ctx: SqlContext) -> str:
+        column = self.get_arg_sql(self.args[0], ctx)
+        if ctx.dialect is Dialects.SQLITE:
+            return f"CAST(STRFTIME('%Y',{column}) AS INTEGER)"
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+
+
+class YearOf(Function):
+    """``YearOf("decided_on")``: the year of a date field, for ``annotate`` and ``group_by``."""
+
+    database_func = _YearOfDate
