@@ -20,17 +20,17 @@ from uuid import NAMESPACE_URL, uuid5
 
 from icalendar import Calendar, Event
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from api.context import build_context
-from api.db import RETRY_AFTER_S, database_unavailable, outage
-from api.document_routes import status_of
+from api.problems import error_response, outage_answer, refusal
 from api.security import ServiceSecurity
 from api.tokens import InvalidToken, Principal, verify_feed_token
 from models.base import utcnow
 from models.regulatory_calendar import CalendarKind
-from schema.errors import code_of
+from models.vocabulary import term
+from schema.errors import Code
 from services.errors import DomainError
 from services.regulatory_calendar import FEED_PATH, CalendarEntry, regulatory_calendar
 
@@ -111,17 +111,11 @@ def ical_of(entries: list[CalendarEntry]) -> bytes:
         summary = SUMMARY[item.kind].format(year=item.year)
         event.add("summary", f"{summary} — {entry.centre.name}")
         event.add("description", _description(entry))
-        event.add("categories", [item.kind.value])
+        event.add("categories", [term(item.kind)])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     body: bytes = cal.to_ical()
     return body
-
-
-def _refused(status: int, code: str, message: str, request_id: str) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}
-    headers = {"www-authenticate": 'Bearer error="invalid_token"'} if status == 401 else None
-    return JSONResponse(body, status_code=status, headers=headers)
 
 
 class CalendarFeed:
@@ -152,20 +146,19 @@ class CalendarFeed:
             log.info("rejected feed token: %s", exc, extra={"request_id": request_id})
             principal = None
         if principal is None:
-            return _refused(401, "UNAUTHENTICATED", "a valid token is required", request_id)
+            return error_response(
+                401, Code.UNAUTHENTICATED, "a valid token is required", request_id
+            )
         request.scope.setdefault("state", {})["principal"] = principal
         ctx = build_context(request, self.security)
         try:
             entries = await regulatory_calendar(ctx)
         except DomainError as exc:
-            return _refused(status_of(exc), str(code_of(exc)), exc.message, request_id)
+            return refusal(exc, request_id)
         except Exception as exc:
-            if not database_unavailable(exc):
+            if (answer := outage_answer(exc, request_id)) is None:
                 raise
-            outage.note(exc, request_id)  # one warning line per outage (api/db.py)
-            response = _refused(503, "UNAVAILABLE", "try again shortly", request_id)
-            response.headers["retry-after"] = str(RETRY_AFTER_S)
-            return response
+            return answer
         return Response(
             ical_of(entries),
             media_type="text/calendar; charset=utf-8",

@@ -24,54 +24,22 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from api.context import build_context
+from api.problems import error_response, outage_answer, refusal
 from api.security import ServiceSecurity
 from models.documents import DocumentKind, DocumentVersion
+from models.vocabulary import code_of_term, term
 from policies.vocabulary import Action, Resource
 from schema.context import Context
-from schema.errors import code_of, rule_reference
+from schema.errors import Code
 from services import documents
 from services.blobstore import BlobStore
-from services.errors import (
-    BadInput,
-    Conflict,
-    DomainError,
-    InvalidMove,
-    NotAllowed,
-    NotFound,
-    RateLimited,
-    Unauthenticated,
-    Unavailable,
-    nearest,
-)
+from services.errors import BadInput, DomainError
 from services.evidence import evidence_pack, stream_pack
 from services.ids import global_id, parse_id
 from services.text import control_characters
 from services.uploads import UploadRefused
 
-# The one map from domain exceptions to HTTP statuses (GraphQL codes: schema/errors.py).
-STATUS: dict[type[DomainError], int] = {
-    Unauthenticated: 401,
-    NotAllowed: 403,
-    NotFound: 404,
-    BadInput: 400,
-    Conflict: 409,
-    InvalidMove: 409,
-    RateLimited: 429,
-    Unavailable: 503,
-}
 Handler = Callable[[Request, Context], Awaitable[Response]]
-
-
-def _error(status: int, code: str, message: str, request_id: str, **extra: object) -> JSONResponse:
-    extensions = {"code": code, "requestId": request_id, **extra}
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": extensions}]}, status_code=status
-    )
-
-
-def status_of(error: DomainError) -> int:
-    """The HTTP status of a domain exception (its nearest mapped class; 500 if none)."""
-    return nearest(STATUS, error, 500)
 
 
 def _refuse_control_characters(request: Request) -> None:
@@ -134,32 +102,13 @@ class DocumentRoutes:
                 _refuse_control_characters(request)
                 return await handler(request, ctx)
             except DomainError as exc:
-                return _error(
-                    status_of(exc),
-                    str(code_of(exc)),
-                    exc.message,
-                    ctx.request_id,
-                    **rule_reference(exc.message),
-                    **exc.details,
-                )
+                return refusal(exc, ctx.request_id)
             except UploadRefused as exc:
-                return _error(exc.status, "BAD_USER_INPUT", exc.message, ctx.request_id)
+                return error_response(exc.status, Code.BAD_USER_INPUT, exc.message, ctx.request_id)
             except Exception as exc:
-                from api.db import RETRY_AFTER_S, database_unavailable, outage
-
-                if not database_unavailable(exc):
+                if (answer := outage_answer(exc, ctx.request_id)) is None:
                     raise
-                # The database is unreachable or could not answer in time: retry later, one
-                # warning line per outage (api/db.py), never a traceback per request.
-                outage.note(exc, ctx.request_id)
-                response = _error(
-                    503,
-                    "UNAVAILABLE",
-                    f"the service is unavailable; try again shortly (request id {ctx.request_id})",
-                    ctx.request_id,
-                )
-                response.headers["retry-after"] = str(RETRY_AFTER_S)
-                return response
+                return answer
 
         return endpoint
 
@@ -194,11 +143,10 @@ class DocumentRoutes:
             await ctx.require(
                 Resource.CENTRE if report is None else Resource.ANNUAL_REPORT, Action.ATTACH
             )
-        try:
-            kind = DocumentKind(params.get("kind", ""))
-        except ValueError:
-            kinds = ", ".join(k.value for k in DocumentKind)
-            raise BadInput(f"kind must be one of: {kinds}", field="kind") from None
+        kind = code_of_term(DocumentKind, params.get("kind", ""))
+        if kind is None:  # the GraphQL enum's spelling only: one vocabulary (issue 16)
+            kinds = ", ".join(term(k) for k in DocumentKind)
+            raise BadInput(f"kind must be one of: {kinds}", field="kind")
         centre = params.get("centreId")
         given = (("centreId", centre), ("annualReportId", report), ("ipAssetId", asset))
         owners = [name for name, value in given if value is not None]

@@ -8,8 +8,8 @@
 
 The same bearer token as /graphql. No token: 401; a role without the ``export`` right on the
 export's resource (experts, enterprises): 403, decided before any row is read; an unknown export
-or format: 404; a bad year: 400. A bureau gets its city's rows only. Statuses come from the
-document routes' one table (``status_of``).
+or format: 404; a bad year: 400. A bureau gets its city's rows only. Refusals are answered by
+api/problems.py, in GraphQL's shape and codes.
 
 Streaming: a CSV goes out batch by batch as the rows are read (a generator); a workbook is
 written in write-only mode to a temporary file (memory flat), which is unlinked as soon as it is
@@ -28,14 +28,12 @@ from urllib.parse import quote
 
 import anyio
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from api.context import build_context
-from api.db import RETRY_AFTER_S, database_unavailable, outage
-from api.document_routes import status_of
+from api.problems import outage_answer, refusal
 from api.security import ServiceSecurity
-from schema.errors import code_of
 from services.actor import Actor
 from services.errors import DomainError
 from services.exports import Export, csv_chunks, open_export, write_xlsx
@@ -45,12 +43,6 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
 }
 CHUNK = 64 * 1024
-
-
-def _error(status: int, code: str, message: str, request_id: str) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}
-    headers = {"www-authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def content_disposition(file_name: str) -> str:
@@ -90,14 +82,11 @@ class ExportRoutes:
                 )
             handle = await _workbook(ctx, export)
         except DomainError as exc:
-            return _error(status_of(exc), str(code_of(exc)), exc.message, ctx.request_id)
+            return refusal(exc, ctx.request_id)
         except Exception as exc:
-            if not database_unavailable(exc):
+            if (answer := outage_answer(exc, ctx.request_id)) is None:
                 raise
-            outage.note(exc, ctx.request_id)  # one warning line per outage (api/db.py)
-            response = _error(503, "UNAVAILABLE", "try again shortly", ctx.request_id)
-            response.headers["retry-after"] = str(RETRY_AFTER_S)
-            return response
+            return answer
         headers["content-length"] = str(os.fstat(handle.fileno()).st_size)
         return StreamingResponse(
             _file_chunks(handle), media_type=MEDIA_TYPES[format], headers=headers

@@ -25,6 +25,7 @@ from models.accounts import User
 from models.base import Entity
 from models.centres import Centre
 from models.reference import Organisation
+from models.vocabulary import term
 
 SHARE_PLACES = Decimal("0.0001")  # a share is a percentage with at most four decimal places
 WHOLE = Decimal("100")
@@ -271,7 +272,7 @@ def patent_number_problem(kind: IpKind, number: str) -> str | None:
     digits, check = found.groups()
     kind_digit = digits[4] if len(digits) == 12 else digits[2]
     if kind_digit not in _KIND_DIGITS[kind]:
-        return f"the number's kind digit {kind_digit} is not that of a {kind.value}"
+        return f"the number's kind digit {kind_digit} is not that of a {term(kind)}"
     if patent_check_digit(digits) != check:
         return "the number's check digit is wrong"
     return None

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from models.assessment_calendar import years_later
 from models.centres import CentreStatus as S
+from models.vocabulary import term
 
 
 class Move(StrEnum):
@@ -88,11 +89,11 @@ CULTIVATION_YEARS = 3
 
 class InvalidTransition(ValueError):
     def __init__(self, current: S, move: Move) -> None:
-        allowed = sorted(m.value for m, step in TABLE.items() if current in step.sources)
+        allowed = sorted(term(m) for m, step in TABLE.items() if current in step.sources)
         super().__init__(
-            f"cannot {move.value.replace('_', ' ')} a centre that is {current.value}"
+            f"cannot {term(move)} a centre that is {term(current)}"
             + (
-                f"; from {current.value} the possible moves are: {', '.join(allowed)}"
+                f"; from {term(current)} the possible moves are: {', '.join(allowed)}"
                 if allowed
                 else ""
             )

@@ -26,6 +26,7 @@ from schema.calls.operations import CallMutations, CallQueries
 from schema.centres.queries import CentreQueries
 from schema.compiled.executor import MicExecutionContext
 from schema.cultivation.operations import CultivationMutations, CultivationQueries
+from schema.error_codes import ErrorCode
 from schema.errors import is_expected, log
 from schema.funding.operations import FundingMutations, FundingQueries
 from schema.funding.totals import FundingTotalsQueries
@@ -125,6 +126,9 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         extensions=list(extensions),
+        # No field returns ErrorCode: it is in the schema so that clients generate the codes of
+        # errors' extensions.code from the SDL (issue 16).
+        types=[ErrorCode],
         config=StrawberryConfig(
             disable_field_suggestions=production, scalar_map={Decimal: DecimalScalar}
         ),

@@ -9,6 +9,7 @@ from datetime import date
 
 from models.centres import AllianceMember, Centre, MemberRole
 from models.lifecycle import frozen_under_review
+from models.vocabulary import term
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.access import centre_for
@@ -25,9 +26,9 @@ async def _editable_centre(actor: Actor, centre_id: object) -> Centre:
     )
     if frozen_under_review(centre.status):
         raise InvalidMove(
-            f"the centre is {centre.status}: its alliance changes only while the application is"
-            " a draft or returned, or once the centre is listed",
-            currentStatus=str(centre.status),
+            f"the centre is {term(centre.status)}: its alliance changes only while the application"
+            " is a draft or returned, or once the centre is listed",
+            currentStatus=term(centre.status),
         )
     return centre
 

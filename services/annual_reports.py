@@ -33,6 +33,7 @@ from models.assessment_calendar import (
 from models.audit import Outcome
 from models.base import utcnow
 from models.centres import CentreStatus
+from models.vocabulary import term
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.access import centre_for
@@ -86,7 +87,9 @@ def _changing_report(
 
 def _in(status: ReportStatus, allowed: frozenset[ReportStatus], doing: str) -> None:
     if status not in allowed:
-        raise InvalidMove(f"{doing}; the report is {status} (R-ASM-2)", currentStatus=str(status))
+        raise InvalidMove(
+            f"{doing}; the report is {term(status)} (R-ASM-2)", currentStatus=term(status)
+        )
 
 
 def _now(now: datetime | None) -> datetime:
@@ -131,8 +134,8 @@ async def draft_report(
         if locked.status not in REPORTING:
             raise InvalidMove(
                 f"only an established or rectifying centre reports; the centre is"
-                f" {locked.status} (R-ASM-1)",
-                currentStatus=str(locked.status),
+                f" {term(locked.status)} (R-ASM-1)",
+                currentStatus=term(locked.status),
             )
         if not annual_report_required(locked.established_on, year):
             raise BadInput(

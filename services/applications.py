@@ -12,6 +12,7 @@ from models.calls import Call
 from models.centres import AllianceMember, Centre, CentreStatus, MemberRole
 from models.lifecycle import application_editable
 from models.reference import Industry, Organisation
+from models.vocabulary import term
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services import values
@@ -183,8 +184,9 @@ async def update_application(
         centre = change.row
         if not application_editable(centre.status):
             raise InvalidMove(
-                f"an application is edited only while draft or returned; it is {centre.status}",
-                currentStatus=str(centre.status),
+                "an application is edited only while DRAFT or RETURNED; it is "
+                f"{term(centre.status)}",
+                currentStatus=term(centre.status),
             )
         if centre.version != version:
             raise Conflict(
@@ -222,8 +224,8 @@ async def mark_national(actor: Actor, centre_id: str, comment: str) -> Centre:
         centre = change.row
         if centre.status is not CentreStatus.ESTABLISHED:
             raise InvalidMove(
-                f"only an established centre becomes national-level; it is {centre.status}",
-                currentStatus=str(centre.status),
+                f"only an established centre becomes national-level; it is {term(centre.status)}",
+                currentStatus=term(centre.status),
             )
         if centre.is_national:
             raise Conflict("the centre is already national-level")

@@ -39,6 +39,7 @@ from models.assessments import (
 from models.base import programme_today
 from models.centres import Centre, CentreStatus
 from models.reviews import ASSESSMENT_CRITERIA, PanelSubject, Review, ReviewStatus
+from models.vocabulary import term, terms
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services import panel, panel_scoring
@@ -73,8 +74,8 @@ def _locator(kind: AssessmentKind) -> CentreLocator:
     return centre_of
 
 
-def _panel_kind(kind: AssessmentKind, states: frozenset[CentreStatus], when: str) -> PanelKind:
-    refusal = f"{{step}} while the centre is {when}; it is {{status}}"
+def _panel_kind(kind: AssessmentKind, states: frozenset[CentreStatus]) -> PanelKind:
+    refusal = f"{{step}} while the centre is {terms(states)}; it is {{status}}"
     return PanelKind(
         subject_type=PANEL_SUBJECT[kind],
         criteria_set=ASSESSMENT_CRITERIA,
@@ -94,8 +95,8 @@ def _panel_kind(kind: AssessmentKind, states: frozenset[CentreStatus], when: str
 
 # The periodic assessment's panel works while the centre is established (R-ASM-4); the
 # re-assessment's while it rectifies (R-ASM-5).
-ASSESSMENT_PANEL = _panel_kind(AssessmentKind.PERIODIC, ESTABLISHED, "established")
-REASSESSMENT_PANEL = _panel_kind(AssessmentKind.REASSESSMENT, RECTIFYING, "rectifying")
+ASSESSMENT_PANEL = _panel_kind(AssessmentKind.PERIODIC, ESTABLISHED)
+REASSESSMENT_PANEL = _panel_kind(AssessmentKind.REASSESSMENT, RECTIFYING)
 PANEL_KINDS: dict[AssessmentKind, PanelKind] = {
     AssessmentKind.PERIODIC: ASSESSMENT_PANEL,
     AssessmentKind.REASSESSMENT: REASSESSMENT_PANEL,
@@ -123,7 +124,7 @@ async def _none_open(centre: Centre) -> None:
 async def _cycle(centre: Centre, kind: AssessmentKind, today: date, onsite_on: date) -> int:
     """The cycle of a new assessment of ``kind``, or a refusal naming the rule. The on-site day
     is on or after establishment (periodic) or the failed assessment's grading (re-assessment)."""
-    status = str(centre.status)
+    status = term(centre.status)
     if kind is AssessmentKind.PERIODIC:
         if centre.status is not CentreStatus.ESTABLISHED or centre.established_on is None:
             raise InvalidMove(
@@ -236,7 +237,7 @@ async def _open_one(actor: Actor, assessment_id: object, action: Action) -> tupl
     if row.status is AssessmentStatus.GRADED:
         raise InvalidMove(
             "the assessment is graded: its panel is closed (R-ASM-4)",
-            currentStatus=str(row.status),
+            currentStatus=term(row.status),
         )
     return PANEL_KINDS[row.kind], row.id
 
@@ -318,12 +319,12 @@ async def grade_assessment(
         centre, conn = change.row, change.conn
         row = await lock(graded, row.id, conn, "assessment")
         if row.status is AssessmentStatus.GRADED:
-            raise InvalidMove("the assessment is graded already", currentStatus=str(row.status))
+            raise InvalidMove("the assessment is graded already", currentStatus=term(row.status))
         if centre.status not in CENTRE_STATES[row.kind]:
             raise InvalidMove(
-                f"a {row.kind.value} assessment is graded while the centre is "
-                f"{' or '.join(sorted(CENTRE_STATES[row.kind]))}; it is {centre.status}",
-                currentStatus=str(centre.status),
+                f"a {term(row.kind)} assessment is graded while the centre is "
+                f"{terms(CENTRE_STATES[row.kind])}; it is {term(centre.status)}",
+                currentStatus=term(centre.status),
             )
         review = await _finalised_panel(row, conn)
         before = row.snapshot()

@@ -22,6 +22,7 @@ from models.lifecycle import (
     duplicates_direction,
 )
 from models.reviews import MIN_EXPERTS, PanelSubject, Review, ReviewStatus, live_assignments
+from models.vocabulary import term
 from services.errors import BadInput, InvalidMove
 
 
@@ -102,7 +103,7 @@ async def _may_establish(centre: Centre, today: date) -> None:
         raise InvalidMove(
             f"the cultivation period ended on {deadline}: a centre can no longer be "
             "established (R-CUL-2)",
-            currentStatus=str(centre.status),
+            currentStatus=term(centre.status),
         )
     if await evaluation_verdict(centre) is not True:
         raise BadInput("record a passed end-of-period evaluation first (R-CUL-2)")
@@ -112,7 +113,7 @@ async def _may_fail(centre: Centre, today: date, *, by_deadline: bool) -> None:
     over = cultivation_over(centre.listed_on, today)
     if by_deadline and not over:
         raise InvalidMove(
-            "the cultivation period has not ended (R-CUL-2)", currentStatus=str(centre.status)
+            "the cultivation period has not ended (R-CUL-2)", currentStatus=term(centre.status)
         )
     if not over and await evaluation_verdict(centre) is not False:
         deadline = cultivation_deadline(centre.listed_on or today)
@@ -134,7 +135,7 @@ async def _assessment_outcome(centre: Centre, move: Move, outcome_of: UUID | Non
     )
     if graded is None or graded.grade is None or outcome_move(graded.kind, graded.grade) != move:
         raise BadInput(
-            f"{move.value} happens only as the outcome of this centre's graded assessment "
+            f"{term(move)} happens only as the outcome of this centre's graded assessment "
             "(R-ASM-5): use gradeAssessment",
             field="move",
         )

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from models.centres import CentreStatus
 from models.cultivation import Indicator, IndicatorProgress, Inspection, InspectionKind
+from models.vocabulary import term
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.access import centre_for
@@ -24,7 +25,8 @@ PROGRESS_LIMIT = Decimal(10) ** 16  # indicator_progress.value is numeric(18, 2)
 def _cultivating(status: CentreStatus) -> None:
     if status is not CentreStatus.CULTIVATING:
         raise InvalidMove(
-            f"this is done during cultivation; the centre is {status}", currentStatus=str(status)
+            f"this is done during cultivation; the centre is {term(status)}",
+            currentStatus=term(status),
         )
 
 

@@ -35,6 +35,7 @@ from models.documents import (
     storage_key,
 )
 from models.lifecycle import frozen_under_review
+from models.vocabulary import term
 from policies import scopes
 from policies.enforcer import Access
 from policies.vocabulary import Action, Resource
@@ -104,9 +105,9 @@ def _check_stage(access: Access, centre: Centre) -> None:
     # materials under review stay the ones submitted.
     if not access.everywhere and frozen_under_review(centre.status):
         raise InvalidMove(
-            f"the centre is {centre.status}: its materials change only while the application is"
-            " a draft or returned, or once the centre is listed",
-            currentStatus=str(centre.status),
+            f"the centre is {term(centre.status)}: its materials change only while the application"
+            " is a draft or returned, or once the centre is listed",
+            currentStatus=term(centre.status),
         )
 
 

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from models.audit import Outcome
 from models.centres import Centre
+from models.vocabulary import term
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.actor import Actor
@@ -118,9 +119,9 @@ async def evidence_pack(actor: Actor, centre_id: UUID) -> tuple[Centre, list[Pac
     }
     entries = [
         PackEntry(
-            path=entry_path(i, str(d.kind), versions[d.id].file_name),
+            path=entry_path(i, term(d.kind), versions[d.id].file_name),
             title=d.title,
-            kind=str(d.kind),
+            kind=term(d.kind),
             version=d.current_version,
             file_name=versions[d.id].file_name,
             size=versions[d.id].size,

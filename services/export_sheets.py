@@ -27,6 +27,7 @@ from models.funding import EntryKind, FundingProgramme, LedgerEntry, SupportPurp
 from models.ip_register import SHARE_PLACES, IpAsset, IpKind, IpShare, LegalStatus
 from models.money import to_cny
 from models.reference import City, Industry
+from models.vocabulary import term
 from policies import scopes
 from policies.enforcer import Authorizer
 from policies.vocabulary import Action, Resource
@@ -37,7 +38,8 @@ Cell = str | int | Decimal | date | None
 Row = tuple[Cell, ...]
 RowT = TypeVar("RowT", bound=Model)
 
-# Chinese labels of the codes a sheet shows (the GraphQL enums describe the same values).
+# Chinese labels of the codes a sheet shows, each beside its term (models/vocabulary.py); the
+# GraphQL enums' descriptions give the same labels (tests/test_vocabulary.py).
 CENTRE_STATUS: dict[CentreStatus, str] = {
     CentreStatus.DRAFT: "申报草稿",
     CentreStatus.SUBMITTED: "已提交",
@@ -54,7 +56,7 @@ CENTRE_STATUS: dict[CentreStatus, str] = {
 }
 REPORT_STATUS: dict[ReportStatus, str] = {
     ReportStatus.DRAFT: "起草中",
-    ReportStatus.SUBMITTED: "已提交",
+    ReportStatus.SUBMITTED: "已提交, 待市级审核",
     ReportStatus.RETURNED: "退回修改",
     ReportStatus.FORWARDED: "已审核报送",
     ReportStatus.RECEIVED: "省级已接收",
@@ -80,7 +82,7 @@ PROGRAMME: dict[FundingProgramme, str] = {
 ENTRY_KIND: dict[EntryKind, str] = {
     EntryKind.DISBURSEMENT: "拨付",
     EntryKind.REVERSAL: "冲正",
-    EntryKind.CANCELLATION: "取消",
+    EntryKind.CANCELLATION: "取消拨付",
 }
 PURPOSE: dict[SupportPurpose, str] = {
     SupportPurpose.TALENT: "人才队伍建设",
@@ -184,6 +186,7 @@ async def centre_rows(authz: Authorizer, year: int | None) -> AsyncIterator[list
                 cities.get(c.city_id),
                 industries.get(c.industry_id),
                 CENTRE_STATUS[c.status],
+                term(c.status),
                 leads.get(c.lead_organisation_id),
                 _yes_no(c.is_national),
                 c.operating_company,
@@ -229,6 +232,7 @@ async def annual_report_rows(authz: Authorizer, year: int | None) -> AsyncIterat
                 cities.get(r.centre.city_id),
                 r.year,
                 REPORT_STATUS[r.status],
+                term(r.status),
                 _yes_no(r.late),
                 _day(r.first_submitted_at),
                 _day(r.submitted_at),
@@ -254,9 +258,12 @@ async def ledger_rows(authz: Authorizer, year: int | None) -> AsyncIterator[list
             (
                 e.centre.name,
                 PROGRAMME[e.programme],
+                term(e.programme),
                 ENTRY_KIND[e.kind],
+                term(e.kind),
                 e.instalment,
                 PURPOSE[e.purpose] if e.purpose is not None else None,
+                term(e.purpose) if e.purpose is not None else None,
                 to_cny(e.amount_fen),
                 e.value_date,
                 e.payment_reference,
@@ -308,11 +315,13 @@ async def ip_rows(authz: Authorizer, year: int | None) -> AsyncIterator[list[Row
             (
                 a.centre.name,
                 IP_KIND[a.kind],
+                term(a.kind),
                 a.number,
                 a.title,
                 a.filed_on,
                 a.granted_on,
                 LEGAL_STATUS[a.legal_status],
+                term(a.legal_status),
                 owners.get(a.id, ""),
             )
             for a in batch

@@ -51,6 +51,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from models.audit import Outcome
 from models.base import programme_today
 from models.money import FEN
+from models.vocabulary import term
 from policies.enforcer import Authorizer
 from policies.vocabulary import Action, Resource
 from services import export_sheets as sheets
@@ -94,11 +95,11 @@ class ExportSpec:
 
 T, N, A, D = ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.AMOUNT, ColumnKind.DATE
 _REVENUE = tuple(
-    Column(f"收入-{label}(元)", f"Revenue: {source.value} (CNY)", A)
+    Column(f"收入-{label}(元)", f"Revenue: {term(source)} (CNY)", A)
     for source, label in sheets.REVENUE_SOURCE.items()
 )
 _STANDARDS = tuple(
-    Column(f"{label}(项)", f"Standards: {level.value}", N, 10)
+    Column(f"{label}(项)", f"Standards: {term(level)}", N, 10)
     for level, label in sheets.STANDARD_LEVEL.items()
 )
 EXPORTS: dict[str, ExportSpec] = {
@@ -113,6 +114,7 @@ EXPORTS: dict[str, ExportSpec] = {
                 Column("所在城市", "City", T, 10),
                 Column("所属产业", "Industry", T, 18),
                 Column("状态", "Status", T, 12),
+                Column("状态代码", "Status code", T, 16),
                 Column("牵头单位", "Lead organisation", T, 28),
                 Column("国家级", "National", T, 8),
                 Column("运营公司", "Operating company", T, 24),
@@ -133,6 +135,7 @@ EXPORTS: dict[str, ExportSpec] = {
                 Column("所在城市", "City", T, 10),
                 Column("报告年度", "Year", N, 10),
                 Column("状态", "Status", T, 12),
+                Column("状态代码", "Status code", T, 12),
                 Column("逾期", "Late", T, 8),
                 Column("首次提交日期", "First submitted on", D, 12),
                 Column("最近提交日期", "Last submitted on", D, 12),
@@ -157,9 +160,12 @@ EXPORTS: dict[str, ExportSpec] = {
             (
                 Column("中心名称", "Centre", T, 30),
                 Column("资金类别", "Programme", T, 16),
+                Column("资金类别代码", "Programme code", T, 16),
                 Column("类型", "Kind", T, 8),
+                Column("类型代码", "Kind code", T, 14),
                 Column("期次", "Instalment", N, 8),
                 Column("用途", "Purpose", T, 14),
+                Column("用途代码", "Purpose code", T, 10),
                 Column("金额(元)", "Amount (CNY)", A, 18),
                 Column("起息日期", "Value date", D, 12),
                 Column("支付凭证号", "Payment reference", T, 20),
@@ -175,11 +181,13 @@ EXPORTS: dict[str, ExportSpec] = {
             (
                 Column("中心名称", "Centre", T, 30),
                 Column("类型", "Kind", T, 12),
+                Column("类型代码", "Kind code", T, 20),
                 Column("编号", "Number", T, 20),
                 Column("名称", "Title", T, 30),
                 Column("申请日期", "Filed on", D, 12),
                 Column("授权日期", "Granted on", D, 12),
                 Column("法律状态", "Legal status", T, 10),
+                Column("法律状态代码", "Legal status code", T, 12),
                 Column("当前共有人及份额", "Current owners and shares", T, 40),
             ),
             sheets.ip_rows,

@@ -28,6 +28,7 @@ from models.funding import (
     SupportPurpose,
 )
 from models.money import NotAnAmount, to_cny, to_fen
+from models.vocabulary import term
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services.access import centre_for, find
@@ -87,8 +88,8 @@ def not_ended(centre: Centre) -> None:
     """Refuse funding for a centre whose cultivation failed or that was revoked (R-FUND-2)."""
     if centre.status in ENDED:
         raise InvalidMove(
-            f"no funding is recorded for a centre that is {centre.status} (R-FUND-2)",
-            currentStatus=str(centre.status),
+            f"no funding is recorded for a centre that is {term(centre.status)} (R-FUND-2)",
+            currentStatus=term(centre.status),
         )
 
 
@@ -176,8 +177,8 @@ async def reverse_entry(actor: Actor, entry_id: str, reason: str) -> LedgerEntry
         entry = await LedgerEntry.filter(id=entry.id).using_db(change.conn).get()
         if entry.kind is not EntryKind.DISBURSEMENT:
             raise InvalidMove(
-                f"only a disbursement is reversed; this entry is a {entry.kind}",
-                currentStatus=str(entry.kind),
+                f"only a disbursement is reversed; this entry is a {term(entry.kind)}",
+                currentStatus=term(entry.kind),
             )
         if await LedgerEntry.filter(reverses_id=entry.id).using_db(change.conn).exists():
             raise Conflict("this disbursement has already been reversed")

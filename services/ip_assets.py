@@ -16,6 +16,7 @@ from tortoise.exceptions import IntegrityError
 
 from models.audit import Outcome
 from models.ip_register import IpAsset, IpKind, IpShareSet, IpTransfer, LegalStatus
+from models.vocabulary import term
 from policies.vocabulary import Action, Resource
 from services.access import centre_for
 from services.actor import Actor
@@ -123,7 +124,7 @@ async def record_asset(
             )
     except IntegrityError:  # a concurrent record of the same number won the race
         raise Conflict(
-            f"an asset of kind {kind.value} numbered {number} is already in the register"
+            f"an asset of kind {term(kind)} numbered {number} is already in the register"
         ) from None
     return asset
 
@@ -167,7 +168,7 @@ async def update_asset(
                     raise InvalidMove(
                         "an asset becomes transferred only by recording its assignment, and a "
                         "transferred asset's status is final (R-IP-3)",
-                        currentStatus=str(asset.legal_status),
+                        currentStatus=term(asset.legal_status),
                     )
                 asset.legal_status = legal_status
             check_dates(kind, asset.filed_on, asset.granted_on, LegalStatus(asset.legal_status))
@@ -175,7 +176,7 @@ async def update_asset(
             await asset.save(using_db=change.conn)
     except IntegrityError:
         raise Conflict(
-            f"an asset of kind {found.kind} numbered {number} is already in the register"
+            f"an asset of kind {term(found.kind)} numbered {number} is already in the register"
         ) from None
     return asset
 

@@ -35,6 +35,7 @@ from models.ip_register import (
     patent_number_problem,
     share_sum_problem,
 )
+from models.vocabulary import term
 from policies import scopes
 from policies.enforcer import Authorizer
 from policies.vocabulary import Action, Resource
@@ -115,7 +116,7 @@ def asset_number(kind: IpKind, number: str | None) -> str | None:
     if not given:
         if kind in UNNUMBERED:
             return None
-        raise BadInput(f"an asset of kind {kind.value} has a number", field="number")
+        raise BadInput(f"an asset of kind {term(kind)} has a number", field="number")
     stored = normalise_number(given)
     problem = patent_number_problem(kind, stored)
     if problem:
@@ -134,7 +135,7 @@ async def unique_number(
         taken = taken.exclude(id=besides)
     if await taken.exists():
         raise Conflict(
-            f"an asset of kind {kind.value} numbered {number} is already in the register"
+            f"an asset of kind {term(kind)} numbered {number} is already in the register"
         )
 
 
@@ -159,7 +160,7 @@ def check_dates(
     if kind in PATENT_KINDS and filed_on is None:
         raise BadInput("a patent has its filing date", field="filedOn")
     if granted_on is not None and status not in GRANTED_STATES:
-        raise BadInput(f"a {status.value} asset has no grant date", field="grantedOn")
+        raise BadInput(f"a {term(status)} asset has no grant date", field="grantedOn")
     if status is LegalStatus.GRANTED and granted_on is None:
         raise BadInput("a granted asset has its grant date", field="grantedOn")
     if filed_on is not None and granted_on is not None and granted_on < filed_on:

@@ -26,6 +26,7 @@ from models.ip_register import (
     split_revenue_fen,
 )
 from models.money import NotAnAmount, to_fen
+from models.vocabulary import term
 from services.actor import Actor
 from services.errors import BadInput, InvalidMove
 from services.ip_register import changing_asset, editable_asset, shares_of
@@ -72,7 +73,7 @@ async def record_transfer(
         if asset.legal_status == LegalStatus.TRANSFERRED:
             raise InvalidMove(
                 "the asset has been assigned: it takes no further transfers",
-                currentStatus=str(LegalStatus.TRANSFERRED),
+                currentStatus=term(LegalStatus.TRANSFERRED),
             )
         if asset.filed_on is not None and day < asset.filed_on:
             raise BadInput("transferredOn is before the asset was filed", field="transferredOn")

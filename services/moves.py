@@ -18,6 +18,7 @@ from models.base import programme_today, utcnow
 from models.centres import Centre, CentreStatus, CentreStatusEvent
 from models.cultivation import Indicator, TaskAgreement
 from models.lifecycle import TABLE, CommentRequired, InvalidTransition, Move, apply
+from models.vocabulary import term
 from policies import scopes
 from policies.vocabulary import Action, Resource
 from services import funding
@@ -117,7 +118,7 @@ async def move_centre(
         raise BadInput("listing needs the task agreement: use listForCultivation")
     if move in ASSESSMENT_MOVES and request.outcome_of is None:
         raise BadInput(
-            f"{move.value} happens only as the outcome of an assessment (R-ASM-5): open an "
+            f"{term(move)} happens only as the outcome of an assessment (R-ASM-5): open an "
             "assessment with openAssessment and record its grade with gradeAssessment",
             field="move",
         )
@@ -140,7 +141,7 @@ async def move_centre(
         try:
             target = apply(current, move, note)
         except InvalidTransition as exc:
-            raise InvalidMove(str(exc), currentStatus=str(current)) from None
+            raise InvalidMove(str(exc), currentStatus=term(current)) from None
         except CommentRequired as exc:
             raise BadInput(str(exc), field="comment") from None
         # Built inside the transaction: a queryset binds its connection when it is made.

@@ -17,6 +17,7 @@ from models.funding import (
     SupportPurpose,
     national_plan_problem,
 )
+from models.vocabulary import term
 from services import funding
 from services.actor import Actor
 from services.errors import BadInput, Conflict, InvalidMove
@@ -51,7 +52,7 @@ async def record_support_plan(
         if not centre.is_national:
             raise InvalidMove(
                 "a national support plan is recorded for a national-level centre (R-FUND-3)",
-                currentStatus=str(centre.status),
+                currentStatus=term(centre.status),
             )
         if await NationalSupportPlan.filter(centre_id=centre.id).using_db(change.conn).exists():
             raise Conflict("this centre's national support plan has already been recorded")
@@ -93,7 +94,7 @@ async def pay_support(
         if plan is None:
             raise InvalidMove(
                 "no national support plan has been recorded for this centre (R-FUND-3)",
-                currentStatus=str(centre.status),
+                currentStatus=term(centre.status),
             )
         start, end = plan_years(plan)
         # not before the plan's five years, nor before the plan was decided

@@ -42,6 +42,7 @@ from models.reviews import (
     live_assignments,
     scores_digest,
 )
+from models.vocabulary import term
 from policies import scopes
 from policies.enforcer import Authorizer
 from policies.vocabulary import Action, Resource
@@ -68,7 +69,7 @@ class Window:
         """Raises InvalidMove (``currentStatus`` in details) unless the centre is in ``states``."""
         if centre.status not in self.states:
             raise InvalidMove(
-                self.refusal.format(status=centre.status), currentStatus=str(centre.status)
+                self.refusal.format(status=term(centre.status)), currentStatus=term(centre.status)
             )
 
 
@@ -257,7 +258,7 @@ async def _open_panel(
     if panel is not None and panel.status is ReviewStatus.FINALISED:
         raise InvalidMove(
             "the review is finalised: its scores are frozen (R-REV-4)",
-            currentStatus=str(centre.status),
+            currentStatus=term(centre.status),
         )
     if panel is None:
         panel = await Review.create(
@@ -339,7 +340,7 @@ async def unassign_expert(
         if panel is not None and panel.status is ReviewStatus.FINALISED:
             raise InvalidMove(
                 "the review is finalised: its experts and scores are frozen (R-REV-4)",
-                currentStatus=str(centre.status),
+                currentStatus=term(centre.status),
             )
         kind.unassigning.check(centre)
         assignments = scopes.all_assignments(authz).using_db(conn)

@@ -25,6 +25,7 @@ from models.reviews import (
     check_score,
     weighted_total,
 )
+from models.vocabulary import term
 from policies import scopes
 from services.actor import Actor
 from services.errors import BadInput, InvalidMove, NotFound
@@ -85,7 +86,7 @@ async def submit_scores(
         if panel.status is ReviewStatus.FINALISED:
             raise InvalidMove(
                 "the review is finalised: scores are frozen (R-REV-4)",
-                currentStatus=str(centre.status),
+                currentStatus=term(centre.status),
             )
         kind.scoring.check(centre)
         assignment = (
@@ -141,7 +142,7 @@ async def finalise(
         if panel is None:
             raise NotFound("review")
         if panel.status is ReviewStatus.FINALISED:
-            raise InvalidMove("the review is already finalised", currentStatus=str(centre.status))
+            raise InvalidMove("the review is already finalised", currentStatus=term(centre.status))
         assignments = await scopes.all_assignments(authz).using_db(conn).filter(review_id=panel.id)
         await check_panel_conflicts(authz, centre.id, assignments, conn)
         unfinished = [a for a in assignments if a.weighted_total is None]

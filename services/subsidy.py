@@ -25,6 +25,7 @@ from models.funding import (
     split_instalments_fen,
     subsidy_cap_fen,
 )
+from models.vocabulary import term
 from services import funding
 from services.actor import Actor
 from services.errors import BadInput, Conflict, InvalidMove
@@ -90,8 +91,8 @@ async def decide_subsidy(
         if centre.status not in LISTED:
             raise InvalidMove(
                 f"a subsidy is decided for a centre on the cultivation list (R-FUND-1); "
-                f"the centre is {centre.status}",
-                currentStatus=str(centre.status),
+                f"the centre is {term(centre.status)}",
+                currentStatus=term(centre.status),
             )
         if await SubsidyDecision.filter(centre_id=centre.id).using_db(change.conn).exists():
             raise Conflict("this centre's subsidy has already been decided (R-FUND-1)")
@@ -129,14 +130,14 @@ async def _payable(centre: Centre, number: int, value_date: date, conn: BaseDBAs
         if not await TaskAgreement.filter(centre_id=centre.id).using_db(conn).exists():
             raise InvalidMove(
                 "the first instalment is paid once the task agreement is signed (R-FUND-2)",
-                currentStatus=str(centre.status),
+                currentStatus=term(centre.status),
             )
         return
     if centre.established_on is None or centre.status not in ESTABLISHED:
         raise InvalidMove(
             "the second instalment is paid only once the centre is established (R-FUND-2); "
-            f"the centre is {centre.status}",
-            currentStatus=str(centre.status),
+            f"the centre is {term(centre.status)}",
+            currentStatus=term(centre.status),
         )
     if value_date < centre.established_on:
         raise BadInput(
@@ -166,14 +167,14 @@ async def pay_instalment(
         if decision is None:
             raise InvalidMove(
                 "no subsidy has been decided for this centre (R-FUND-1)",
-                currentStatus=str(centre.status),
+                currentStatus=term(centre.status),
             )
         funding.value_day(value_date, earliest=decision.decided_on, since="the decision's day")
         await _payable(centre, number, value_date, change.conn)
         rows = await funding.entries(centre.id, FundingProgramme.SUBSIDY, change.conn)
         if funding.cancelled(rows, number):
             raise InvalidMove(
-                f"instalment {number} was cancelled (R-FUND-2)", currentStatus="cancelled"
+                f"instalment {number} was cancelled (R-FUND-2)", currentStatus="CANCELLED"
             )
         if funding.net_paid(rows, instalment=number):
             raise Conflict(f"instalment {number} has already been paid (R-FUND-2)")

@@ -25,7 +25,7 @@ async def _upload(setting: Setting, who: str, report: str, **extra: Any) -> http
         content=PDF,
         params={
             "annualReportId": report,
-            "kind": "financial_statement",
+            "kind": "FINANCIAL_STATEMENT",
             "title": "年度财务审计报告",
             "fileName": "audit.pdf",
             **extra,
@@ -114,7 +114,7 @@ async def test_r_asm_2_a_document_belongs_to_exactly_one_record(
 ) -> None:
     # given a report of the lead's centre
     report = await setting.draft()
-    params = {"kind": "financial_statement", "title": "审计报告", "fileName": "a.pdf"}
+    params = {"kind": "FINANCIAL_STATEMENT", "title": "审计报告", "fileName": "a.pdf"}
     if owners == "both":
         params |= {"annualReportId": report, "centreId": gid(setting.centre)}
     token = setting.world.token(setting.users["lead"])

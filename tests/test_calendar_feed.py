@@ -67,9 +67,13 @@ async def test_r_asm_6_the_feed_holds_exactly_the_callers_items(
     events = _events(await client.get(path))
     # then it parses and holds one all-day event per item of its calendar, none of Liuzhou's
     calendar = await api.ok(
-        "{ regulatoryCalendar { edges { node { dueOn centre { name } } } } }",
+        "{ regulatoryCalendar { edges { node { kind dueOn centre { name } } } } }",
         token=world.token(bureau),
     )
+    # and each event's category is its kind as the CalendarKind enum reads it (issue 16)
+    kinds = [e["node"]["kind"] for e in calendar["regulatoryCalendar"]["edges"]]
+    assert [[str(c) for c in e.get("categories").cats] for e in events] == [[k] for k in kinds]
+    assert kinds == ["CULTIVATION_ENDS", "CULTIVATION_ENDS"]
     expected = [
         (e["node"]["dueOn"], e["node"]["centre"]["name"])
         for e in calendar["regulatoryCalendar"]["edges"]

@@ -157,7 +157,7 @@ async def _upload(
     centre: Centre,
     body: bytes,
     *,
-    kind: str = "construction_plan",
+    kind: str = "CONSTRUCTION_PLAN",
     title: str = "建设方案",
     file_name: str = "建设方案.pdf",
 ) -> httpx.Response:
@@ -262,7 +262,7 @@ async def test_streamed_upload_over_the_limit_is_refused(
         headers=_auth(cast.tokens["lead"]),
         params={
             "centreId": str(cast.centre.id),
-            "kind": "other",
+            "kind": "OTHER",
             "title": "t",
             "fileName": "a.pdf",
         },
@@ -294,7 +294,7 @@ async def test_bad_parameters_get_clear_errors(http: httpx.AsyncClient, cast: Ca
 async def test_only_those_who_may_edit_the_record_upload(
     http: httpx.AsyncClient, cast: Cast, who: str, status: int
 ) -> None:
-    response = await _upload(http, cast.tokens[who], cast.centre, PDF, kind="inspection_record")
+    response = await _upload(http, cast.tokens[who], cast.centre, PDF, kind="INSPECTION_RECORD")
     assert response.status_code == status, response.text
     if status != 201:
         assert await Document.all().count() == 0
@@ -420,7 +420,7 @@ async def test_evidence_pack_has_current_documents_and_a_verifiable_manifest(
         cast.tokens["lead"],
         cast.centre,
         PDF,
-        kind="business_licence",
+        kind="BUSINESS_LICENCE",
         title="营业执照",
         file_name="licence.pdf",
     )
@@ -495,7 +495,7 @@ async def test_required_materials_are_checked_against_current_documents(
     required = [DocumentKind.CONSTRUCTION_PLAN, DocumentKind.BUSINESS_LICENCE]
     assert await missing_for(OwnerType.CENTRE, cast.centre.id, required) == required
     await _upload(
-        http, cast.tokens["lead"], cast.centre, PDF, kind="business_licence", title="执照"
+        http, cast.tokens["lead"], cast.centre, PDF, kind="BUSINESS_LICENCE", title="执照"
     )
     assert await missing_for(OwnerType.CENTRE, cast.centre.id, required) == [
         DocumentKind.CONSTRUCTION_PLAN
@@ -538,7 +538,7 @@ async def test_materials_under_review_stay_those_submitted(
     document_id = first.json()["document"]["id"]
     # when the application has moved on and the lead tries a new document or a new version
     await Centre.filter(id=cast.centre.id).update(status=status)
-    new = await _upload(http, cast.tokens["lead"], cast.centre, PNG, kind="other", title="补充")
+    new = await _upload(http, cast.tokens["lead"], cast.centre, PNG, kind="OTHER", title="补充")
     version = await http.post(
         f"/documents/{document_id}/versions",
         content=PNG,
@@ -553,7 +553,7 @@ async def test_materials_under_review_stay_those_submitted(
     assert await DocumentVersion.all().count() == 1
     # and provincial staff still attach (an inspection record, say)
     staff = await _upload(
-        http, cast.tokens["staff"], cast.centre, PDF, kind="inspection_record", title="核查记录"
+        http, cast.tokens["staff"], cast.centre, PDF, kind="INSPECTION_RECORD", title="核查记录"
     )
     assert staff.status_code == 201, staff.text
 
@@ -580,7 +580,7 @@ async def test_the_sweep_removes_spooled_files_a_killed_process_left(
         # the given inputs: a malformed id and one of another type were told apart from a
         # well-formed one, before the caller's role was decided
         ("bureau", "GET", "/centres/xyz/evidence-pack", 403),
-        ("expert", "POST", f"/documents?centreId=Organisation:{UUID_TEXT}&kind=other", 403),
+        ("expert", "POST", f"/documents?centreId=Organisation:{UUID_TEXT}&kind=OTHER", 403),
         ("expert", "POST", "/documents/zzz/versions", 403),
         # and a caller without a token is told so whatever the id
         (None, "GET", f"/documents/Centre:{UUID_TEXT}/content", 401),

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
+from graphql import GraphQLEnumType, build_schema
 from openpyxl import load_workbook
 
 from models.accounts import RoleName, User
@@ -146,20 +148,20 @@ async def test_r_acc_5_the_centre_register_workbook_has_typed_cells_and_a_frozen
     response = await _get(client, world, programme.staff, "/exports/centres.xlsx")
     rows = _sheet(response)
     # then the header is Chinese and every centre is a row, by name
-    assert rows[0][:4] == ("中心名称", "所在城市", "所属产业", "状态")
+    assert rows[0][:5] == ("中心名称", "所在城市", "所属产业", "状态", "状态代码")
     assert [r[0] for r in rows[1:]] == ["南宁智能装备创新中心", "柳州汽车创新中心"]
     nanning = rows[1]
-    assert (nanning[1], nanning[4]) == ((await world.city(NANNING)).name_zh, programme.lead.name)
-    assert nanning[3] == "批复成立"
-    assert nanning[6] == '=HYPERLINK("http://x")'  # a string, never a formula
+    assert (nanning[1], nanning[5]) == ((await world.city(NANNING)).name_zh, programme.lead.name)
+    assert (nanning[3], nanning[4]) == ("批复成立", "ESTABLISHED")  # the label, then the term
+    assert nanning[7] == '=HYPERLINK("http://x")'  # a string, never a formula
     # and dates are date cells, amounts exact number cells with two places
     book = load_workbook(BytesIO(response.content), read_only=True)
     cells = next(iter(book.active.iter_rows(min_row=2, max_row=2)))
-    assert cells[8].is_date and cells[8].value == datetime(2023, 4, 1)
-    assert cells[10].data_type == "n" and cells[10].number_format == "#,##0.00"
-    assert Decimal(str(cells[10].value)) == Decimal("12345678.90")
-    assert Decimal(str(cells[11].value)) == Decimal("0.10")
-    assert cells[6].data_type == "s"
+    assert cells[9].is_date and cells[9].value == datetime(2023, 4, 1)
+    assert cells[11].data_type == "n" and cells[11].number_format == "#,##0.00"
+    assert Decimal(str(cells[11].value)) == Decimal("12345678.90")
+    assert Decimal(str(cells[12].value)) == Decimal("0.10")
+    assert cells[7].data_type == "s"
     # and the header row is frozen
     assert load_workbook(BytesIO(response.content)).active.freeze_panes == "A2"
     # and the download is named in Chinese and never cached
@@ -198,6 +200,7 @@ async def test_r_asm_3_the_annual_report_summary_of_a_year(
     assert [r[0] for r in rows[1:]] == ["南宁智能装备创新中心", "柳州汽车创新中心"]
     nanning, liuzhou = (dict(zip(header, r, strict=True)) for r in rows[1:])
     assert nanning["报告年度"] == 2025 and nanning["状态"] == "已审核报送"
+    assert nanning["状态代码"] == "FORWARDED"
     assert nanning["逾期"] == "否" and liuzhou["逾期"] == "是"
     assert nanning["首次提交日期"] == datetime(2026, 6, 1)
     assert nanning["市局报送日期"] == datetime(2026, 6, 3)
@@ -213,7 +216,7 @@ async def test_r_asm_3_the_annual_report_summary_of_a_year(
         await _get(client, world, programme.staff, "/exports/annual-reports.csv?year=2024")
     )
     assert [r[2] for r in table[1:]] == ["2024", "2024"]
-    assert table[1][9] == "0.00"
+    assert table[1][10] == "0.00"
 
 
 async def test_r_fund_4_the_ledger_csv_has_exact_signed_amounts(
@@ -225,25 +228,28 @@ async def test_r_fund_4_the_ledger_csv_has_exact_signed_amounts(
     assert table[0] == [
         "中心名称",
         "资金类别",
+        "资金类别代码",
         "类型",
+        "类型代码",
         "期次",
         "用途",
+        "用途代码",
         "金额(元)",
         "起息日期",
         "支付凭证号",
         "原因",
     ]
-    assert [(r[2], r[5], r[6]) for r in table[1:]] == [
-        ("拨付", "5000000.50", "2025-07-01"),
-        ("冲正", "-5000000.50", "2026-01-05"),
+    assert [(r[3], r[4], r[8], r[9]) for r in table[1:]] == [
+        ("拨付", "DISBURSEMENT", "5000000.50", "2025-07-01"),
+        ("冲正", "REVERSAL", "-5000000.50", "2026-01-05"),
     ]
     # and text that a spreadsheet would run is quoted
-    assert table[2][8] == "'-误付冲正"
+    assert table[2][11] == "'-误付冲正"
     # when the ledger of 2026 is asked for as a workbook, then only the reversal is there
     rows = _sheet(
         await _get(client, world, programme.bureau, "/exports/funding-ledger.xlsx?year=2026")
     )
-    assert [(r[2], r[5]) for r in rows[1:]] == [("冲正", -5000000.5)]
+    assert [(r[3], r[8]) for r in rows[1:]] == [("冲正", -5000000.5)]
 
 
 async def test_r_ip_2_the_ip_register_shows_the_current_owners_and_shares(
@@ -254,10 +260,11 @@ async def test_r_ip_2_the_ip_register_shows_the_current_owners_and_shares(
     by_centre = {r[0]: r for r in rows[1:]}
     # then the Nanning asset shows its latest share set, largest share first
     nanning = by_centre["南宁智能装备创新中心"]
-    assert nanning[1] == "软件著作权" and nanning[6] == "已授权"
-    assert nanning[4] == datetime(2025, 3, 1)
-    assert nanning[7] == f"{programme.lead.name} 60.0000%；{programme.partner.name} 40.0000%"
-    assert by_centre["柳州汽车创新中心"][7].endswith(" 100.0000%")
+    assert nanning[1:3] == ("软件著作权", "SOFTWARE_COPYRIGHT")
+    assert nanning[7:9] == ("已授权", "GRANTED")
+    assert nanning[5] == datetime(2025, 3, 1)
+    assert nanning[9] == f"{programme.lead.name} 60.0000%；{programme.partner.name} 40.0000%"
+    assert by_centre["柳州汽车创新中心"][9].endswith(" 100.0000%")
 
 
 async def test_r_acc_5_exports_are_read_in_keyset_batches(
@@ -272,7 +279,7 @@ async def test_r_acc_5_exports_are_read_in_keyset_batches(
     monkeypatch.setattr(export_sheets, "keyset_batches", one_by_one)
     # when staff export the ledger, then every entry comes once, in order
     table = _csv(await _get(client, world, programme.staff, "/exports/funding-ledger.csv"))
-    assert [r[2] for r in table[1:]] == ["拨付", "拨付", "冲正"]
+    assert [r[3] for r in table[1:]] == ["拨付", "拨付", "冲正"]
     rows = _sheet(await _get(client, world, programme.staff, "/exports/centres.xlsx"))
     assert len(rows) == 3
 
@@ -356,3 +363,28 @@ async def test_r_acc_5_a_year_out_of_range_is_400(
         response = await _get(client, world, programme.staff, path)
         assert response.status_code == 400, path
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_r_acc_5_every_code_column_reads_as_the_schema_enums(
+    client: httpx.AsyncClient, world: World, programme: Programme
+) -> None:
+    # given the names of every enum value in the committed schema
+    sdl = build_schema(Path("schema/schema.graphql").read_text(encoding="utf-8"))
+    enum_values = {
+        name
+        for t in sdl.type_map.values()
+        if isinstance(t, GraphQLEnumType)
+        for name in t.values
+    }
+    for export in ("centres", "annual-reports", "funding-ledger", "ip-register"):
+        # when staff take the export
+        header, *rows = _csv(await _get(client, world, programme.staff, f"/exports/{export}.csv"))
+        codes = [i for i, title in enumerate(header) if title.endswith("代码")]
+        # then it has code columns, each beside its Chinese label, holding enum values only,
+        # present exactly where the label is
+        assert codes, export
+        for i in codes:
+            assert header[i] == header[i - 1] + "代码", export
+            assert all((row[i] == "") == (row[i - 1] == "") for row in rows), (export, header[i])
+            assert {row[i] for row in rows} - {""} <= enum_values, (export, header[i])
+        assert any(row[i] for i in codes for row in rows), export

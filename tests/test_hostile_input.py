@@ -256,8 +256,8 @@ async def test_hostile_line_breaks_and_tabs_stay_allowed(
 @pytest.mark.parametrize(
     "params",
     [
-        {"kind": "other", "title": "方案\u0000", "fileName": "a.pdf"},
-        {"kind": "other", "title": "方案", "fileName": "a\u0001.pdf"},
+        {"kind": "OTHER", "title": "方案\u0000", "fileName": "a.pdf"},
+        {"kind": "OTHER", "title": "方案", "fileName": "a\u0001.pdf"},
         {"kind": "other\u007f", "title": "方案", "fileName": "a.pdf"},
     ],
 )
@@ -308,7 +308,7 @@ async def _upload(client: httpx.AsyncClient, token: str, centre_id: str) -> http
     return await client.post(
         "/documents",
         content=PDF,
-        params={"centreId": centre_id, "kind": "other", "title": "t", "fileName": "a.pdf"},
+        params={"centreId": centre_id, "kind": "OTHER", "title": "t", "fileName": "a.pdf"},
         headers={"authorization": f"Bearer {token}"},
     )
 

@@ -21,7 +21,7 @@ async def _upload(register: Register, who: str, **params: Any) -> httpx.Response
     return await register.api.client.post(
         "/documents",
         content=PDF,
-        params={"kind": "other", "title": "专利证书", "fileName": "cert.pdf", **params},
+        params={"kind": "OTHER", "title": "专利证书", "fileName": "cert.pdf", **params},
         headers={"authorization": f"Bearer {register.tokens[who]}"},
     )
 

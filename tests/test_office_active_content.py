@@ -364,7 +364,7 @@ async def upload(settings: Settings, database: None, world: World) -> AsyncItera
     app = create_app(settings, manage_db=False)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     headers = {"authorization": f"Bearer {token}"}
-    params = {"centreId": str(centre.id), "kind": "construction_plan", "title": "建设方案"}
+    params = {"centreId": str(centre.id), "kind": "CONSTRUCTION_PLAN", "title": "建设方案"}
     async with httpx.AsyncClient(transport=transport, base_url="http://mic.test") as http:
 
         async def send(body: bytes, file_name: str) -> httpx.Response:

@@ -200,7 +200,7 @@ def test_r_rev_1_a_window_refuses_steps_outside_its_centre_states() -> None:
     assert refused.value.message == (
         "experts are assigned after formal review; the centre is recommended"
     )
-    assert refused.value.details == {"currentStatus": "recommended"}
+    assert refused.value.details == {"currentStatus": "RECOMMENDED"}
     SELECTION.assigning.check(in_review)  # no InvalidMove
     SELECTION.finalising.check(in_review)
 

@@ -101,7 +101,7 @@ async def _slow_upload(
     token = world.token(await world.user(RoleName.ENTERPRISE, organisation=lead_org))
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     head = (
-        f"POST /documents?centreId={centre.id}&kind=construction_plan&title=plan"
+        f"POST /documents?centreId={centre.id}&kind=CONSTRUCTION_PLAN&title=plan"
         f"&fileName=plan.pdf HTTP/1.1\r\nhost: mic.test\r\nauthorization: Bearer {token}\r\n"
         f"x-request-id: {request_id}\r\ncontent-length: {len(PDF)}\r\n\r\n"
     )

@@ -89,7 +89,7 @@ async def _upload(http: httpx.AsyncClient, centre: Centre, token: str) -> httpx.
         "/documents",
         content=PDF,
         headers={"authorization": f"Bearer {token}", "x-request-id": REQUEST_ID},
-        params={"centreId": str(centre.id), "kind": "construction_plan", "title": "建设方案"}
+        params={"centreId": str(centre.id), "kind": "CONSTRUCTION_PLAN", "title": "建设方案"}
         | {"fileName": "plan.pdf"},
     )
 
@@ -226,7 +226,7 @@ async def test_storage_a_full_spool_is_503_and_the_spooled_file_is_removed(
             "/documents",
             content=chunks(),
             headers={"authorization": f"Bearer {token}", "x-request-id": REQUEST_ID},
-            params={"centreId": str(centre.id), "kind": "construction_plan", "title": "方案"}
+            params={"centreId": str(centre.id), "kind": "CONSTRUCTION_PLAN", "title": "方案"}
             | {"fileName": "plan.pdf"},
         )
     monkeypatch.undo()

@@ -374,7 +374,7 @@ async def test_r_ctr_1_the_alliance_under_review_is_the_one_submitted(
     other = str(programme.orgs["other"].id)
     frozen = await programme.run("lead", add, c=centre, o=other)
     assert frozen["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
-    assert frozen["errors"][0]["extensions"]["currentStatus"] == "expert_review"
+    assert frozen["errors"][0]["extensions"]["currentStatus"] == "EXPERT_REVIEW"
     gone = await programme.run("lead", remove, m=added["id"])
     assert gone["errors"][0]["extensions"]["code"] == "INVALID_TRANSITION"
     assert await AllianceMember.filter(centre_id=pk(centre)).count() == before

@@ -126,7 +126,7 @@ async def upload_plan(programme: Programme, centre_id: str) -> None:
         content=b"%PDF-1.7\nplan\n%%EOF",
         params={
             "centreId": centre_id,
-            "kind": "construction_plan",
+            "kind": "CONSTRUCTION_PLAN",
             "title": "建设方案",
             "fileName": "plan.pdf",
         },
