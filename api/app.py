@@ -31,9 +31,12 @@ from api.dashboard import dashboard_routes
 from api.db import RETRY_AFTER_S, close_db, database_unavailable, init_db, outage
 from api.document_routes import DocumentRoutes
 from api.export_routes import ExportRoutes
+from api.graphiql import graphiql_page, graphiql_routes
+from api.metrics import metrics_route
 from api.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 from api.security import ServiceSecurity
 from api.settings import Settings, get_settings
+from api.tracing import ObserveOperation, configure_tracing, finish_operation
 from policies.enforcer import load_matrix
 from schema.context import Context
 from schema.errors import shape_error
@@ -66,6 +69,8 @@ class MicGraphQL(GraphQL[Context, None]):
                 )
                 for e in result.errors
             ]
+        # The operation's name and outcome code for the access line and metrics; its span ends.
+        finish_operation(request.scope, result.errors)
         return await super().process_result(request, result)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -98,6 +103,11 @@ class MicGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         return build_context(request, self.security)
+
+    # GraphiQL from our own page and vendored assets (api/graphiql.py), not strawberry's, which
+    # loads them from a public CDN. Reached only where ``graphql_ide`` is set (never production).
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page()
 
 
 async def healthz(_: Request) -> Response:
@@ -146,6 +156,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
     """Build the service. ``manage_db=False`` leaves Tortoise to the caller (tests)."""
     settings = settings or get_settings()
     load_matrix()  # fail at start-up, not on the first request, if policy.csv is wrong
+    configure_tracing(settings)  # MIC_OTEL_EXPORTER; nothing at all when it is "none"
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -186,14 +197,17 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
     security = ServiceSecurity(settings)
     store = open_blob_store(settings)
     schema = build_schema(
-        build_extensions(
-            production=settings.production,
-            max_depth=settings.max_query_depth,
-            max_aliases=settings.max_aliases,
-            max_tokens=settings.max_tokens,
-            max_directives=settings.max_directives,
-            max_fields=settings.max_fields,
-        ),
+        [
+            *build_extensions(
+                production=settings.production,
+                max_depth=settings.max_query_depth,
+                max_aliases=settings.max_aliases,
+                max_tokens=settings.max_tokens,
+                max_directives=settings.max_directives,
+                max_fields=settings.max_fields,
+            ),
+            ObserveOperation,  # names the operation (and traces it): api/tracing.py
+        ],
         production=settings.production,
     )
     graphql_app = MicGraphQL(
@@ -208,11 +222,13 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            metrics_route(settings),  # token or loopback only (api/metrics.py)
             Route("/graphql", graphql_app),
             *DocumentRoutes(security, store).routes(),
             *CalendarFeed(security).routes(),
             *ExportRoutes(security).routes(),
             *dashboard_routes(),  # served in production too: it only calls /graphql
+            *graphiql_routes(production=settings.production),  # GraphiQL's assets; none in prod
         ],
         lifespan=lifespan,
     )

@@ -7,8 +7,10 @@ import argparse
 import asyncio
 import getpass
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,9 @@ from tortoise import Tortoise
 
 from api.db import close_db, init_db, tortoise_config
 from api.settings import Settings, get_settings
+
+# prometheus-client's multiprocess mode: the directory where the workers' metrics meet.
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 # sysexits.h EX_UNAVAILABLE: a service the command needs (the database) cannot be reached.
 EX_UNAVAILABLE = 69
@@ -211,10 +216,20 @@ def _serve(
     connection cap from ``MIC_*``, keep-alive idle time ``MIC_KEEP_ALIVE_S``.
 
     SIGTERM or SIGINT is a clean stop: requests in flight get ``graceful_shutdown_s`` seconds,
-    then the exit status is 0. A worker that fails to start is a fault (uvicorn exits 3)."""
+    then the exit status is 0. A worker that fails to start is a fault (uvicorn exits 3).
+
+    Each request is logged once, by the service (api/middleware.py): uvicorn's access log is off.
+    With several workers, their metrics meet in a fresh ``PROMETHEUS_MULTIPROC_DIR`` (unless one
+    is set already), made before they start and removed at exit, so that a scrape of /metrics
+    on any worker sums them all; one worker keeps its metrics in memory."""
     import uvicorn
 
     from api.transport import LimitedHttpToolsProtocol
+
+    metrics_dir = None
+    if workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        metrics_dir = tempfile.mkdtemp(prefix="mic-metrics-")
+        os.environ[MULTIPROC_ENV] = metrics_dir  # inherited by the worker processes
 
     # uvicorn re-raises the stop signal once it has shut down; caught here, it ends the process
     # with status 0 instead of being killed by it (143), which would read as a crash.
@@ -241,11 +256,15 @@ def _serve(
             forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
             timeout_graceful_shutdown=graceful_shutdown_s,
             log_config=None,
+            access_log=False,  # the service writes one JSON access line per request
             server_header=False,
         )
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if metrics_dir is not None:
+            os.environ.pop(MULTIPROC_ENV, None)
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 

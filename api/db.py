@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import time
@@ -21,6 +22,7 @@ from tortoise.backends.sqlite.client import (
 from tortoise.connection import get_connections
 from tortoise.exceptions import DBConnectionError, OperationalError
 
+from api.metrics import POOL_IN_USE, POOL_MAX, POOL_WAITING
 from api.settings import Settings
 from models import MODEL_MODULES
 
@@ -201,18 +203,37 @@ outage = _OutageLog()
 # --- SQLite: BEGIN IMMEDIATE, and a database that cannot be opened does not wedge the client ----
 
 
+async def _take(lock: asyncio.Lock) -> None:
+    """Take the worker's one SQLite connection (its lock), counted by the pool gauges
+    (api/metrics.py): waiting while queued, in use once had."""
+    POOL_WAITING.inc()
+    try:
+        await lock.acquire()
+    finally:
+        POOL_WAITING.dec()
+    POOL_IN_USE.inc()
+
+
+def _give_back(lock: asyncio.Lock) -> None:
+    POOL_IN_USE.dec()
+    lock.release()
+
+
 class _ReleasingConnectionWrapper(ConnectionWrapper[Any]):
     """Tortoise's wrapper keeps its lock when opening the connection fails, and every later
     statement then waits for ever; this one lets go."""
 
     async def __aenter__(self) -> Any:
-        await self._lock.acquire()
+        await _take(self._lock)
         try:
             await self.ensure_connection()
         except BaseException:
-            self._lock.release()
+            _give_back(self._lock)
             raise
         return self.connection
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        _give_back(self._lock)
 
 
 class _ImmediateTransactionWrapper(SqliteTransactionWrapper):
@@ -229,24 +250,32 @@ class _ImmediateTransactionWrapper(SqliteTransactionWrapper):
 
 class _ImmediateTransactionContext(SqliteTransactionContext):
     async def __aenter__(self) -> Any:
-        await self._trxlock.acquire()
+        await _take(self._trxlock)
         try:
             await self.ensure_connection()
         except BaseException:
-            self._trxlock.release()
+            _give_back(self._trxlock)
             raise
         self.token = get_connections().set(self.connection_name, self.connection)
         try:
             await self.connection.begin()
         except BaseException:
             get_connections().reset(self.token)
-            self._trxlock.release()
+            _give_back(self._trxlock)
             raise
         return self.connection
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        try:
+            await super().__aexit__(exc_type, exc_val, exc_tb)  # releases the lock at its end
+        finally:
+            POOL_IN_USE.dec()
 
 
 class MicSqliteClient(SqliteClient):
     """The SQLite client of the service (engine ``api.db``)."""
+
+    _counted = False  # in mic_db_pool_connections_max (one connection per client)
 
     async def create_connection(self, with_db: bool) -> None:
         try:
@@ -257,6 +286,17 @@ class MicSqliteClient(SqliteClient):
                 with suppress(Exception):
                     await opened.close()
             raise
+        if not self._counted:
+            self._counted = True
+            POOL_MAX.inc()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self._counted:
+                self._counted = False
+                POOL_MAX.dec()
 
     def acquire_connection(self) -> ConnectionWrapper[Any]:
         return _ReleasingConnectionWrapper(self._lock, self)

@@ -1,4 +1,5 @@
-"""Plain ASGI middleware: request id + access log, body-size limit, bearer-token authentication."""
+"""Plain ASGI middleware: request id + access line + request metrics, body-size limit,
+bearer-token authentication."""
 
 from __future__ import annotations
 
@@ -11,8 +12,17 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from api.metrics import (
+    METRICS_PATH,
+    observe_request,
+    operation_label,
+    route_label,
+    status_class,
+)
+from api.problems import BEARER_CHALLENGE, error_body
 from api.settings import Settings
 from api.tokens import InvalidToken, verify_token
+from schema.errors import Code
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -21,6 +31,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger("mic.http")
+access_log = logging.getLogger("mic.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 RETRY_AFTER_S = b"2"  # seconds, on every 503 that does not name its own
 
@@ -43,12 +54,9 @@ async def _json(
     await send({"type": "http.response.body", "body": payload})
 
 
-def _error(message: str, code: str, request_id: str) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}
-
-
 class RequestIdMiddleware:
-    """Gives every request an id (or keeps a well-formed incoming one), echoes it and logs.
+    """Gives every request an id (or keeps a well-formed incoming one), echoes it, and writes
+    the request's one access line and its metrics (``access``, below).
 
     It also answers for what nothing below answered: an unhandled error is a JSON 500
     (``INTERNAL``) and a request cut by shutdown a JSON 503 (``UNAVAILABLE``), both with the
@@ -87,8 +95,8 @@ class RequestIdMiddleware:
             await _json(
                 send_with_id,
                 503,
-                _error(
-                    "the service is shutting down; try again shortly", "UNAVAILABLE", request_id
+                error_body(
+                    "the service is shutting down; try again shortly", Code.UNAVAILABLE, request_id
                 ),
                 [(b"connection", b"close")],
             )
@@ -100,17 +108,39 @@ class RequestIdMiddleware:
             await _json(
                 send_with_id,
                 500,
-                _error("internal error; quote the request id", "INTERNAL", request_id),
+                error_body("internal error; quote the request id", Code.INTERNAL, request_id),
             )
         finally:
-            log.info(
-                "%s %s %s %.1fms",
-                scope["method"],
-                scope["path"],
-                status,
-                (time.perf_counter() - started) * 1000,
-                extra={"request_id": request_id},
-            )
+            access(scope, status, time.perf_counter() - started)
+
+
+def access(scope: Scope, status: int, seconds: float) -> None:
+    """Count the request in the metrics and write its one access line, JSON fields:
+    ``method``, ``path`` (never the query string: the calendar feed's token rides in it),
+    ``status``, ``latency_ms``, ``operation`` (the GraphQL operation's name, else the route
+    template), ``code`` (the GraphQL outcome code, else the status class), ``user_id`` (the
+    token's user, or null), ``request_id`` (and ``trace_id`` when the operation was traced)."""
+    state = scope.get("state") or {}
+    graphql = state.get("operation")  # set by the GraphQL view (api/tracing.finish_operation)
+    if graphql is not None:
+        label, code = operation_label(graphql), str(state.get("outcome", "OK"))
+    else:
+        label, code = route_label(scope), status_class(status)
+    observe_request(label, code, seconds)
+    principal = state.get("principal")
+    fields = {
+        "method": scope.get("method"),
+        "path": scope.get("path", "")[:1024],
+        "status": status,
+        "latency_ms": round(seconds * 1000, 1),
+        "operation": graphql if graphql is not None else label,
+        "code": code,
+        "user_id": str(principal.user_id) if principal is not None else None,
+        "request_id": state.get("request_id"),
+    }
+    if "trace_id" in state:
+        fields["trace_id"] = state["trace_id"]
+    access_log.info("access", extra=fields)
 
 
 class BodyTooLarge(Exception):
@@ -142,12 +172,13 @@ class BodyLimitMiddleware:
         request_id = scope.get("state", {}).get("request_id", "-")
         max_bytes = self._limit(scope["path"])
         length = dict(scope.get("headers") or []).get(b"content-length")
-        too_large = _error("request body too large", "BAD_USER_INPUT", request_id)
+        too_large = error_body("request body too large", Code.BAD_USER_INPUT, request_id)
         if length is not None:
             try:
                 declared = int(length)
             except ValueError:
-                await _json(send, 400, _error("bad content-length", "BAD_USER_INPUT", request_id))
+                bad = error_body("bad content-length", Code.BAD_USER_INPUT, request_id)
+                await _json(send, 400, bad)
                 return
             if declared > max_bytes:
                 await _json(send, 413, too_large)
@@ -177,8 +208,14 @@ class BodyLimitMiddleware:
                 await _json(send, 413, too_large)
 
 
+# Paths that read the Authorization header themselves: /metrics takes the metrics token, which
+# is not a JWT (api/metrics.py); the caller is anonymous there.
+OWN_AUTHORIZATION = frozenset({METRICS_PATH})
+
+
 class AuthenticationMiddleware:
-    """Turns a bearer token into a Principal in ``scope["state"]``. A bad token is 401."""
+    """Turns a bearer token into a Principal in ``scope["state"]``. A bad token is 401, except
+    on the paths of ``OWN_AUTHORIZATION``."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app, self.settings = app, settings
@@ -190,7 +227,7 @@ class AuthenticationMiddleware:
         state = scope.setdefault("state", {})
         header = dict(scope.get("headers") or []).get(b"authorization")
         state["principal"] = None
-        if header is not None:
+        if header is not None and scope.get("path") not in OWN_AUTHORIZATION:
             scheme, _, token = header.decode("latin-1").partition(" ")
             try:
                 if scheme.lower() != "bearer" or not token.strip():
@@ -201,10 +238,12 @@ class AuthenticationMiddleware:
                 await _json(
                     send,
                     401,
-                    _error(
-                        "invalid or expired token", "UNAUTHENTICATED", state.get("request_id", "-")
+                    error_body(
+                        "invalid or expired token",
+                        Code.UNAUTHENTICATED,
+                        state.get("request_id", "-"),
                     ),
-                    [(b"www-authenticate", b'Bearer error="invalid_token"')],
+                    [(b"www-authenticate", BEARER_CHALLENGE.encode())],
                 )
                 return
         await self.app(scope, receive, send)

@@ -12,6 +12,8 @@ from typing import Any
 import asyncpg
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
+from api.metrics import POOL_IN_USE, POOL_MAX, POOL_WAITING
+
 
 class PoolTimeout(Exception):
     """No database connection became free in time."""
@@ -25,10 +27,15 @@ class _BoundedAcquire:
         return self._acquire().__await__()
 
     async def _acquire(self) -> Any:
+        POOL_WAITING.inc()  # the metrics' pool gauges (api/metrics.py)
         try:
-            return await self._pool.acquire(timeout=self._timeout)
+            connection = await self._pool.acquire(timeout=self._timeout)
         except TimeoutError as exc:
             raise PoolTimeout("no database connection free") from exc
+        finally:
+            POOL_WAITING.dec()
+        POOL_IN_USE.inc()
+        return connection
 
 
 class _BoundedPool:
@@ -39,6 +46,18 @@ class _BoundedPool:
 
     def acquire(self) -> _BoundedAcquire:
         return _BoundedAcquire(self._pool, self._timeout)
+
+    async def release(self, connection: Any) -> None:
+        try:
+            await self._pool.release(connection)
+        finally:
+            POOL_IN_USE.dec()
+
+    async def close(self) -> None:
+        try:
+            await self._pool.close()
+        finally:
+            POOL_MAX.dec(self._pool.get_max_size())
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pool, name)
@@ -69,6 +88,7 @@ class BoundedAsyncpgClient(AsyncpgDBClient):
 
     async def create_pool(self, **kwargs: Any) -> Any:
         pool = await asyncio.wait_for(asyncpg.create_pool(None, **kwargs), timeout=30)
+        POOL_MAX.inc(pool.get_max_size())
         return _BoundedPool(pool, self._acquire_timeout)
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from api.db import RETRY_AFTER_S, database_unavailable, outage
 from schema.errors import Code, code_of, rule_reference
 from services.errors import (
     BadInput,
@@ -80,6 +79,8 @@ def outage_answer(error: BaseException, request_id: str) -> JSONResponse | None:
     """503 ``UNAVAILABLE`` with ``Retry-After`` when ``error`` means the database cannot answer
     now (one warning line per outage, api/db.py); None for any other error (the caller
     re-raises it)."""
+    from api.db import RETRY_AFTER_S, database_unavailable, outage  # api.db imports api.metrics
+
     if not database_unavailable(error):
         return None
     outage.note(error, request_id)

@@ -66,6 +66,15 @@ class Settings(BaseSettings):
     # (then run `mic cultivation expire` from a scheduler).
     deadline_sweep_s: int = Field(default=3600, ge=0)
 
+    # Observability (README "Metrics, traces and logs"). /metrics answers only a request with
+    # ``Authorization: Bearer <metrics_token>`` when it is set; unset, only clients on a loopback
+    # address (a Prometheus or agent on the same host). At least 16 characters: it is a secret.
+    metrics_token: str | None = Field(default=None, min_length=16)
+    # OpenTelemetry traces (api/tracing.py): "none" (the default: nothing is set up), "otlp" (the
+    # standard OTEL_EXPORTER_OTLP_* variables say where, over HTTP) or "console" (stdout).
+    otel_exporter: Literal["none", "otlp", "console"] = "none"
+    otel_service_name: str = "mic"  # the traces' service.name
+
     demo_password: str = "Mic-Demo-2026!"  # noqa: S105 - demo data only, documented in README
     log_level: str = "INFO"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 from uuid import UUID
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -26,6 +26,30 @@ from services.errors import BadInput, RateLimited, Unauthenticated
 from services.text import username_form
 
 GENERIC_FAILURE = "invalid username or password"
+
+# Why a sign-in was refused, for the service's metrics only (the caller always reads
+# GENERIC_FAILURE or the lock's message).
+LoginFailure = Literal["unknown_user", "wrong_password", "disabled", "locked"]
+
+
+class LoginFailureHook(Protocol):
+    def __call__(self, reason: LoginFailure, /) -> None: ...
+
+
+_login_failure_hooks: list[LoginFailureHook] = []
+
+
+def on_login_failure(hook: LoginFailureHook) -> None:
+    """Call ``hook(reason)`` on every refused sign-in (api/metrics.py counts them: services do
+    not import api). Registering the same hook twice keeps one; a hook must be quick and must
+    not raise."""
+    if hook not in _login_failure_hooks:
+        _login_failure_hooks.append(hook)
+
+
+def _login_failed(reason: LoginFailure) -> None:
+    for hook in _login_failure_hooks:
+        hook(reason)
 
 
 class IssuedToken(Protocol):
@@ -130,7 +154,11 @@ async def sign_in(
     generic message for an unknown user, a wrong password or a disabled account (audited as
     ``auth.login`` failure; a success is audited too)."""
     key = username_form(username)[:64]
-    await claim_attempt(actor, security, key)
+    try:
+        await claim_attempt(actor, security, key)
+    except RateLimited:
+        _login_failed("locked")
+        raise
     user = await User.get_or_none(username=key)
     stored = user.password_hash if user else security.dummy_hash()
     ok = await security.verify_password(stored, password)
@@ -142,6 +170,9 @@ async def sign_in(
             actor_id=user.id if user else None,
             object_type="user",
             object_id=str(user.id) if user else "",
+        )
+        _login_failed(
+            "unknown_user" if user is None else "wrong_password" if not ok else "disabled"
         )
         raise Unauthenticated(GENERIC_FAILURE)
     async with in_transaction() as conn:

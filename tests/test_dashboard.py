@@ -11,129 +11,37 @@ screenshot of provincial staff's dashboard used in the README.
 
 from __future__ import annotations
 
-import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium", allow_module_level=True)
-async_api = pytest.importorskip(
-    "playwright.async_api", reason="the playwright package is missing: pip install -e '.[dev]'"
-)
+from tests import browser as harness
 
-# The flags this machine's Chromium needs (docs of the CI machine): root, no GPU, and no
-# background connections to the outside (the network is closed).
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DEMO_PASSWORD = "Mic-Demo-2026!"
-MIC = Path(sys.executable).with_name("mic")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run(env: dict[str, str], *args: str) -> None:
-    subprocess.run([str(MIC), *args], env=env, check=True, capture_output=True, timeout=120)
-
-
-def _post(base: str, query: str, token: str | None = None) -> dict[str, Any]:
-    headers = {"content-type": "application/json"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(  # noqa: S310 - our own service
-        f"{base}/graphql", data=json.dumps({"query": query}).encode(), headers=headers
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own service
-        return dict(json.load(response))
+async_api = harness.require_playwright()
+DEMO_PASSWORD = harness.DEMO_PASSWORD
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("dashboard")
-    env = {
-        **os.environ,
-        "MIC_ENV": "production",  # the page is served in production (GraphiQL is not)
-        "MIC_TOKEN_SECRET": "dashboard-test-secret-0123456789-abcdefghijkl",
-        "MIC_DATABASE_URL": f"sqlite://{tmp / 'mic.sqlite3'}",
-        "MIC_STORAGE_URL": f"file:{tmp / 'blobs'}",
-        "MIC_UPLOAD_TMP_DIR": str(tmp / "uploads"),
-        "MIC_DEADLINE_SWEEP_S": "0",
-        "MIC_LOG_LEVEL": "WARNING",
-    }
-    _run(env, "migrate")
-    _run(env, "seed-demo")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (tmp / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [str(MIC), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        for _ in range(300):  # up to ~30 s to start
-            if process.poll() is not None:
-                pytest.fail(f"mic serve exited: {(tmp / 'serve.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("mic serve did not answer /healthz")
+    # production: the page is served in production (GraphiQL is not)
+    with harness.running_service(tmp_path_factory.mktemp("dashboard"), "production") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest_asyncio.fixture(scope="module")
 async def browser(service: str) -> AsyncIterator[Any]:
-    async with async_api.async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with harness.chromium(async_api) as chromium:
+        yield chromium
 
 
 @pytest_asyncio.fixture
-async def page(browser: Any) -> AsyncIterator[Any]:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = await context.new_page()
+async def page(browser: Any, service: str) -> AsyncIterator[Any]:
     # No request may leave the service's origin (no CDN: a government intranet).
-    page.outside: list[str] = []  # type: ignore[attr-defined]
-    page.on(
-        "request",
-        lambda r: None if r.url.startswith("http://127.0.0.1:") else page.outside.append(r.url),
-    )
-    yield page
-    await context.close()
+    async with harness.recording_page(browser, service) as page:
+        yield page
 
 
 async def _sign_in(page: Any, base: str, username: str) -> None:
@@ -144,11 +52,8 @@ async def _sign_in(page: Any, base: str, username: str) -> None:
 
 
 def _city_names(base: str) -> list[str]:
-    token = _post(
-        base,
-        f'mutation {{ login(username: "staff", password: "{DEMO_PASSWORD}") {{ token }} }}',
-    )["data"]["login"]["token"]
-    cities = _post(base, "{ cities { nameZh } }", token)["data"]["cities"]
+    token = harness.login(base, "staff")
+    cities = harness.post(base, "{ cities { nameZh } }", token)["data"]["cities"]
     return [c["nameZh"] for c in cities]
 
 

@@ -202,7 +202,7 @@ async def test_r_fund_1_one_decision_per_centre_and_only_for_a_listed_one(
         # then it is refused naming its status
         refused = _refusal(body)
         assert refused["code"] == "INVALID_TRANSITION"
-        assert str(status) in refused["message"]
+        assert status.name in refused["message"]
     # and nobody but staff decides
     for who in ("bureau", "lead"):
         assert error_codes(await funding.run(who, DECIDE, c=gid(funding.centre), a="1.00")) == [

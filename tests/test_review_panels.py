@@ -198,7 +198,7 @@ def test_r_rev_1_a_window_refuses_steps_outside_its_centre_states() -> None:
     with pytest.raises(InvalidMove) as refused:
         SELECTION.assigning.check(recommended)
     assert refused.value.message == (
-        "experts are assigned after formal review; the centre is recommended"
+        "experts are assigned after formal review; the centre is RECOMMENDED"
     )
     assert refused.value.details == {"currentStatus": "RECOMMENDED"}
     SELECTION.assigning.check(in_review)  # no InvalidMove

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count, Sum
 from tortoise.queryset import QuerySet
 
 from models.accounts import RoleBinding, User
@@ -55,6 +56,19 @@ def visible_document_versions(authz: Authorizer) -> QuerySet[DocumentVersion]:
     if authz.access(Resource.CENTRE, Action.READ).everywhere:
         return DocumentVersion.all()
     return DocumentVersion.filter(document_id__in=Subquery(visible_documents(authz).values("id")))
+
+
+async def stored_document_totals() -> tuple[int, int]:
+    """Operator-wide, with no tenant filter: (document versions stored, their bytes) over every
+    tenant, in one aggregate statement. For the service's /metrics only (api/metrics.py, itself
+    protected), never for a caller's answer."""
+    rows = (
+        await DocumentVersion.all()
+        .annotate(versions=Count("id"), bytes=Sum("size"))
+        .values("versions", "bytes")
+    )
+    row = rows[0] if rows else {}
+    return int(row.get("versions") or 0), int(row.get("bytes") or 0)
 
 
 def document_uploaders(authz: Authorizer) -> QuerySet[User]:

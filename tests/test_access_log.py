@@ -1,0 +1,96 @@
+"""The access line: exactly one structured (JSON) record per request, with its fields; the path
+without its query string, so that the calendar feed's token is never logged."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx
+import pytest
+
+from api.logging import JsonFormatter
+from api.settings import Settings
+from api.tokens import issue_feed_token
+from models.accounts import RoleName
+from tests.helpers import World
+
+FIELDS = {"method", "path", "status", "latency_ms", "operation", "code", "user_id", "request_id"}
+
+
+def _lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
+    """The access records as the service writes them: JSON lines."""
+    formatter = JsonFormatter()
+    return [json.loads(formatter.format(r)) for r in caplog.records if r.name == "mic.access"]
+
+
+async def test_a_graphql_request_is_one_line_with_its_fields(
+    client: httpx.AsyncClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given a signed-in expert
+    expert = await world.user(RoleName.EXPERT)
+    caplog.set_level(logging.INFO)
+    # when they run a named query
+    response = await client.post(
+        "/graphql",
+        json={"query": "query WhoAmI { me { id } }", "operationName": "WhoAmI"},
+        headers={"authorization": f"Bearer {world.token(expert)}"},
+    )
+    # then exactly one access line is written, with every field
+    (line,) = _lines(caplog)
+    assert set(line) >= FIELDS
+    assert line["method"] == "POST" and line["path"] == "/graphql"
+    assert line["status"] == 200
+    assert isinstance(line["latency_ms"], int | float) and line["latency_ms"] >= 0
+    assert line["operation"] == "WhoAmI" and line["code"] == "OK"
+    assert line["user_id"] == str(expert.id)
+    assert line["request_id"] == response.headers["x-request-id"]
+    assert line["message"] == "access" and line["level"] == "INFO"
+
+
+async def test_an_anonymous_refusal_and_a_route_are_one_line_each(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    # given no token, and an incoming request id
+    # when a query is sent without a token, then the health check is asked
+    await client.post(
+        "/graphql",
+        json={"query": "query WhoAmI { me { id } }"},
+        headers={"x-request-id": "client-chosen-id-42"},
+    )
+    await client.get("/healthz")
+    # then one line each: the GraphQL code for the operation, the status class for the route
+    graphql, health = _lines(caplog)
+    assert graphql["operation"] == "WhoAmI" and graphql["code"] == "UNAUTHENTICATED"
+    assert graphql["user_id"] is None
+    assert graphql["request_id"] == "client-chosen-id-42"
+    assert health["operation"] == "GET /healthz" and health["code"] == "2xx"
+    assert health["status"] == 200 and health["path"] == "/healthz"
+
+
+async def test_the_feed_token_never_reaches_the_log(
+    client: httpx.AsyncClient,
+    world: World,
+    settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    # given a feed URL, its token in the query string
+    staff = await world.user(RoleName.PROVINCIAL_STAFF)
+    token = issue_feed_token(settings, staff.id, staff.token_version).token
+    # when it is fetched (and once with a broken token)
+    response = await client.get("/calendar.ics", params={"token": token, "x": "1"})
+    assert response.status_code == 200
+    await client.get("/calendar.ics", params={"token": token[:-4] + "abcd"})
+    # then its lines carry the path alone, and no record of the service holds the token (the
+    # test's own HTTP client logs the URL it asks for: not the service's)
+    ok, refused = _lines(caplog)
+    assert ok["path"] == "/calendar.ics" and refused["path"] == "/calendar.ics"
+    assert ok["operation"] == "GET /calendar.ics" and ok["code"] == "2xx"
+    assert refused["status"] == 401 and refused["code"] == "4xx"
+    formatter = JsonFormatter()
+    service = [r for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]
+    assert any(r.name == "mic.calendar" for r in service)  # the refusal was logged, tokenless
+    written = "\n".join(formatter.format(r) for r in service)
+    assert token not in written and token[:-4] not in written
