@@ -27,6 +27,7 @@ from services import export_sheets
 from tests.helpers import World
 
 NANNING, LIUZHOU = "450100", "450200"
+SDL = build_schema(Path("schema/schema.graphql").read_text(encoding="utf-8"))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -369,12 +370,8 @@ async def test_r_acc_5_every_code_column_reads_as_the_schema_enums(
     client: httpx.AsyncClient, world: World, programme: Programme
 ) -> None:
     # given the names of every enum value in the committed schema
-    sdl = build_schema(Path("schema/schema.graphql").read_text(encoding="utf-8"))
     enum_values = {
-        name
-        for t in sdl.type_map.values()
-        if isinstance(t, GraphQLEnumType)
-        for name in t.values
+        name for t in SDL.type_map.values() if isinstance(t, GraphQLEnumType) for name in t.values
     }
     for export in ("centres", "annual-reports", "funding-ledger", "ip-register"):
         # when staff take the export
