@@ -8,15 +8,29 @@
 #       -e MIC_DATABASE_URL=postgres://mic:PASSWORD@HOST:5432/mic \
 #       -e MIC_MIGRATE_ON_START=1 mic
 #
-# See compose.yaml for a PostgreSQL set-up. MIC_ENV defaults to production, which
-# refuses to start without MIC_TOKEN_SECRET (>= 32 characters).
+# Build arguments:
+#   PYTHON_VERSION    3.11 (default), 3.12 or 3.13: the python:<version>-slim-bookworm base image
+#   PIP_INDEX_URL     a package-index mirror, e.g. --build-arg PIP_INDEX_URL=https://mirror.example/simple
+#   PIP_TRUSTED_HOST  that mirror's host name, only if it is served over plain HTTP
+# The mirror settings reach pip in the builder stage only: the runtime image holds neither (still,
+# a URL with a password in it shows in the builder's layer history: prefer a mirror without one).
+# Whatever the index, every file pip installs must match a hash in requirements.lock.
+#
+# See compose.yaml for a PostgreSQL set-up and the demo profile (development mode, GraphiQL).
+# MIC_ENV defaults to production, which refuses to start without MIC_TOKEN_SECRET (>= 32
+# characters) and serves no GraphiQL.
 
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+ARG PYTHON_VERSION=3.11
 
 # ---------------------------------------------------------------------------
-# builder: install the package and its pinned dependencies into /opt/venv
+# builder: the locked dependencies, then the package, into /opt/venv
 # ---------------------------------------------------------------------------
-FROM ${PYTHON_IMAGE} AS builder
+FROM python:${PYTHON_VERSION}-slim-bookworm AS builder
+
+# Declared in this stage only, so they never reach the runtime stage. pip reads them from the
+# environment; empty (the default) means pip's own default index.
+ARG PIP_INDEX_URL=""
+ARG PIP_TRUSTED_HOST=""
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_INPUT=1
@@ -26,28 +40,32 @@ ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
 
-# Dependencies first, in their own layer, so that a code-only change does not
-# re-download them. The list is read from pyproject.toml (the pins live there).
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt
+# Dependencies first, in their own layer, so that a code-only change does not re-download them:
+# every package of requirements.lock (runtime only, no dev tools), each file checked against its
+# hashes, nothing resolved (--no-deps: the lock is complete). The lock includes setuptools, the
+# build backend used below.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 
-# Then the package itself (not editable: code and package data land in site-packages).
-# `README.md*` matches nothing harmlessly if there is no README yet
-# (pyproject.toml declares readme = "README.md").
+# Then the package itself (not editable: code and package data land in site-packages), built by
+# the locked setuptools (--no-build-isolation: no unhashed build backend is downloaded) and with no
+# dependency resolved (--no-deps). `pip check` fails the build if the lock misses a dependency.
+# `README.md*` matches nothing harmlessly if there is no README (pyproject.toml declares it).
 COPY pyproject.toml README.md* ./
 COPY api ./api
 COPY models ./models
 COPY policies ./policies
 COPY schema ./schema
-RUN pip install --no-cache-dir . \
+COPY services ./services
+COPY demo ./demo
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . \
+    && pip check \
     && mic --help > /dev/null
 
 # ---------------------------------------------------------------------------
 # runtime
 # ---------------------------------------------------------------------------
-FROM ${PYTHON_IMAGE} AS runtime
+FROM python:${PYTHON_VERSION}-slim-bookworm AS runtime
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -58,8 +76,8 @@ RUN groupadd --system --gid 10001 mic \
     && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin mic
 
-# The venv's interpreter is a symlink to /usr/local/bin/python3.11, which exists
-# here too because both stages use the same base image.
+# The venv's interpreter is a symlink to /usr/local/bin/python3.X, which exists
+# here too because both stages use the same base image (the same PYTHON_VERSION).
 COPY --from=builder /opt/venv /opt/venv
 COPY --chmod=0755 docker/entrypoint.sh /usr/local/bin/mic-entrypoint
 

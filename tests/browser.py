@@ -92,7 +92,7 @@ def running_service(tmp: Path, mic_env: str, *, demo: bool = True) -> Iterator[s
             stderr=subprocess.STDOUT,
         )
         try:
-            for _ in range(300):  # up to ~30 s to start
+            for _ in range(900):  # up to ~90 s to start (a loaded CI machine)
                 if process.poll() is not None:
                     pytest.fail(f"mic serve exited: {log_path.read_text()}")
                 try:
