@@ -121,7 +121,7 @@ class DocumentRoutes:
             {
                 "document": {
                     "id": global_id("Document", document.id),
-                    "kind": str(document.kind),
+                    "kind": term(document.kind),
                     "title": document.title,
                     "currentVersion": document.current_version,
                 },

@@ -9,6 +9,10 @@ from datetime import UTC, datetime
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
 
+# U+0085 NEL, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR (str.splitlines splits on them).
+_LINE_BREAKS = {c: f"\\u{c:04x}" for c in (0x85, 0x2028, 0x2029)}
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -20,7 +24,10 @@ class JsonFormatter(logging.Formatter):
         entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        # Chinese stays readable; the characters that some readers take as line breaks are
+        # escaped, so that one record is one line for every log reader.
+        line = json.dumps(entry, ensure_ascii=False, default=str)
+        return line.translate(_LINE_BREAKS)
 
 
 class OutageWithoutTraceback(logging.Filter):

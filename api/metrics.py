@@ -109,13 +109,17 @@ ANONYMOUS = "anonymous"
 OTHER = "other"
 MAX_OPERATION_LENGTH = 64
 # Operation names are the client's choice: past this many distinct names a worker labels the
-# rest "other", so that a client minting names cannot grow the metrics without bound.
+# rest "other", so that a client minting names cannot grow the metrics without bound. Callers
+# without a token (sign-in, mostly) add names from a small budget of their own, so that nobody
+# without an account can push the signed-in callers' names into "other".
 MAX_OPERATION_NAMES = 200
+MAX_ANONYMOUS_NAMES = 20
 _NAME = re.compile(r"[A-Za-z0-9_]+")
 _CODE = re.compile(r"[A-Z][A-Z_]{0,39}")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _SEVERE = ("INTERNAL", "UNAVAILABLE")  # a server fault anywhere in the answer is its outcome
 _seen_operations: set[str] = set()
+_seen_anonymously: set[str] = set()
 
 
 def operation_name(sent: str | None) -> str:
@@ -126,13 +130,19 @@ def operation_name(sent: str | None) -> str:
     return ANONYMOUS
 
 
-def operation_label(name: str) -> str:
+def operation_label(name: str, *, signed_in: bool = True) -> str:
     """``name`` (from ``operation_name``) as a metric label: ``other`` once this worker has seen
-    ``MAX_OPERATION_NAMES`` distinct names."""
-    if name in _seen_operations or name == ANONYMOUS:
+    ``MAX_OPERATION_NAMES`` distinct names from signed-in callers, or ``MAX_ANONYMOUS_NAMES``
+    from callers without a token (each adds to its own budget; a known name counts for all)."""
+    if name == ANONYMOUS or name in _seen_operations or name in _seen_anonymously:
         return name
-    if len(_seen_operations) < MAX_OPERATION_NAMES:
-        _seen_operations.add(name)
+    seen, cap = (
+        (_seen_operations, MAX_OPERATION_NAMES)
+        if signed_in
+        else (_seen_anonymously, MAX_ANONYMOUS_NAMES)
+    )
+    if len(seen) < cap:
+        seen.add(name)
         return name
     return OTHER
 
@@ -244,7 +254,11 @@ class MetricsEndpoint:
             return error_response(
                 401, Code.UNAUTHENTICATED, "the metrics token is required", request_id
             )
-        if request.client is not None and _is_loopback(request.client.host):
+        # A request that came through a proxy is never local, whatever address the proxy
+        # headers name: uvicorn has already rewritten ``client`` from them, and with
+        # FORWARDED_ALLOW_IPS=* the left-most, client-written entry would pass for loopback.
+        proxied = any(h in request.headers for h in ("x-forwarded-for", "forwarded", "x-real-ip"))
+        if not proxied and request.client is not None and _is_loopback(request.client.host):
             return None
         return error_response(
             403,

@@ -121,13 +121,14 @@ def access(scope: Scope, status: int, seconds: float) -> None:
     template), ``code`` (the GraphQL outcome code, else the status class), ``user_id`` (the
     token's user, or null), ``request_id`` (and ``trace_id`` when the operation was traced)."""
     state = scope.get("state") or {}
+    principal = state.get("principal")
     graphql = state.get("operation")  # set by the GraphQL view (api/tracing.finish_operation)
     if graphql is not None:
-        label, code = operation_label(graphql), str(state.get("outcome", "OK"))
+        label = operation_label(graphql, signed_in=principal is not None)
+        code = str(state.get("outcome", "OK"))
     else:
         label, code = route_label(scope), status_class(status)
     observe_request(label, code, seconds)
-    principal = state.get("principal")
     fields = {
         "method": scope.get("method"),
         "path": scope.get("path", "")[:1024],

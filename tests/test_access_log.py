@@ -94,3 +94,20 @@ async def test_the_feed_token_never_reaches_the_log(
     assert any(r.name == "mic.calendar" for r in service)  # the refusal was logged, tokenless
     written = "\n".join(formatter.format(r) for r in service)
     assert token not in written and token[:-4] not in written
+
+
+async def test_a_path_with_unicode_line_breaks_stays_one_line(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given paths holding the characters some log readers split lines on
+    caplog.set_level(logging.INFO)
+    formatter = JsonFormatter()
+    for separator in ("\u2028", "\u0085", "\u2029"):
+        caplog.clear()
+        # when such a path is asked for
+        await client.get(f'/x{separator}{{"level": "ERROR"}}{separator}y')
+        # then its access record is one line for every reader, and reads back exactly
+        (record,) = [r for r in caplog.records if r.name == "mic.access"]
+        text = formatter.format(record)
+        assert len(text.splitlines()) == 1, repr(separator)
+        assert separator in json.loads(text)["path"]

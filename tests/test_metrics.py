@@ -20,8 +20,9 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 from tortoise.transactions import in_transaction
 
+from api import metrics
 from api.app import create_app
-from api.metrics import operation_label, operation_name, outcome_code
+from api.metrics import MAX_ANONYMOUS_NAMES, operation_label, operation_name, outcome_code
 from api.settings import Settings
 from models.accounts import RoleName, User
 from models.reference import OrganisationKind
@@ -315,6 +316,55 @@ async def test_without_a_token_only_loopback_clients_are_answered(
     assert "MIC_METRICS_TOKEN" in refused.json()["errors"][0]["message"]
     assert answered.status_code == 200 and answered6.status_code == 200
     assert parse(answered.text)
+
+
+async def test_without_a_token_a_proxied_request_is_never_loopback(
+    settings: Settings, database: None
+) -> None:
+    # given no metrics token, and uvicorn trusting every proxy (FORWARDED_ALLOW_IPS=*), which
+    # rewrites the client's address from the left-most, client-written X-Forwarded-For entry
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    app = ProxyHeadersMiddleware(create_app(settings, manage_db=False), trusted_hosts="*")
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://mic.test") as public:
+        # when a public client claims to be loopback through any proxy header
+        for header, claim in (
+            ("x-forwarded-for", "127.0.0.1"),
+            ("forwarded", "for=127.0.0.1"),
+            ("x-real-ip", "::1"),
+        ):
+            refused = await public.get("/metrics", headers={header: claim})
+            # then it is refused like any public client
+            assert refused.status_code == 403, header
+            assert error_codes(refused.json()) == ["FORBIDDEN"]
+    # and a loopback client that came through a local proxy is refused too (set the token)
+    async for local in _client(settings, "127.0.0.1"):
+        proxied = await local.get("/metrics", headers={"x-forwarded-for": "10.1.2.3"})
+    assert proxied.status_code == 403
+
+
+async def test_anonymous_callers_cannot_fill_the_signed_in_callers_labels(
+    settings: Settings, database: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a worker that has seen no operation names yet
+    monkeypatch.setattr(metrics, "_seen_operations", set())
+    monkeypatch.setattr(metrics, "_seen_anonymously", set())
+    async for http in _client(settings, "203.0.113.7", metrics_token=METRICS_TOKEN):
+        # when callers without a token send more invented operation names than their budget
+        for i in range(MAX_ANONYMOUS_NAMES + 5):
+            await gql(http, f"query Invented{i} {{ __typename }}", name=f"Invented{i}")
+        samples = await scrape(http)
+    # then at most their budget became labels, the rest read "other"
+    invented = {
+        labels for (name, labels) in samples if name == REQUESTS and "Invented" in str(labels)
+    }
+    assert 0 < len(invented) <= MAX_ANONYMOUS_NAMES
+    assert value(samples, REQUESTS, operation="other", code="OK") >= 5
+    # and a signed-in caller's new name still gets its own label, past the anonymous budget
+    assert operation_label("Invented999", signed_in=False) == "other"
+    assert operation_label("RealScreen", signed_in=True) == "RealScreen"
+    assert operation_label("RealScreen", signed_in=False) == "RealScreen"
 
 
 def test_operation_labels_are_bounded() -> None:

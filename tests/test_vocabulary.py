@@ -200,6 +200,8 @@ async def test_r_ctr_3_the_upload_route_takes_the_kind_as_the_enum_reads_it(
     # when the kind is given as the DocumentKind enum spells it, the upload is stored
     stored = await upload("CONSTRUCTION_PLAN")
     assert stored.status_code == 201, stored.text
+    # and the answer names the kind the same way
+    assert stored.json()["document"]["kind"] == "CONSTRUCTION_PLAN"
     # and any other spelling is refused, the answer listing the spellings the route takes
     for other in ("construction_plan", "Construction_Plan", " CONSTRUCTION_PLAN"):
         refused = await upload(other)
