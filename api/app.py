@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from cross_web import HTTPException  # what strawberry raises for its own refusals
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -34,6 +35,7 @@ from api.export_routes import ExportRoutes
 from api.graphiql import graphiql_page, graphiql_routes
 from api.metrics import metrics_route
 from api.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
+from api.problems import code_of_status, error_response
 from api.security import ServiceSecurity
 from api.settings import Settings, get_settings
 from api.tracing import ObserveOperation, configure_tracing, finish_operation
@@ -103,6 +105,22 @@ class MicGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         return build_context(request, self.security)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # strawberry answers what it refuses before execution (an unknown operation name, a
+        # batch, a query over GET, a body that is not JSON) as text/plain: here it is the JSON
+        # error every other refusal is, with its code (api/problems.py).
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            request_id = scope.get("state", {}).get("request_id", "-")
+            response = error_response(
+                exc.status_code, code_of_status(exc.status_code), exc.reason, request_id
+            )
+        await response(scope, receive, send)
 
     # GraphiQL from our own page and vendored assets (api/graphiql.py), not strawberry's, which
     # loads them from a public CDN. Reached only where ``graphql_ide`` is set (never production).

@@ -42,6 +42,15 @@ STATUS: dict[type[DomainError], int] = {
 BEARER_CHALLENGE = 'Bearer error="invalid_token"'
 
 
+def code_of_status(status: int) -> Code:
+    """The code of an HTTP status that no domain exception made (strawberry's own refusals)."""
+    codes = {401: Code.UNAUTHENTICATED, 403: Code.FORBIDDEN, 404: Code.NOT_FOUND}
+    codes |= {409: Code.CONFLICT, 429: Code.RATE_LIMITED, 503: Code.UNAVAILABLE}
+    if status in codes:
+        return codes[status]
+    return Code.INTERNAL if status >= 500 else Code.BAD_USER_INPUT
+
+
 def status_of(error: DomainError) -> int:
     """The HTTP status of a domain exception (its nearest mapped class; 500 if none)."""
     return nearest(STATUS, error, 500)

@@ -213,3 +213,35 @@ async def test_r_ctr_3_the_upload_route_takes_the_kind_as_the_enum_reads_it(
             "requestId": error["extensions"]["requestId"],
         }
         assert "CONSTRUCTION_PLAN, BUSINESS_LICENCE" in error["message"]
+
+
+async def test_strawberrys_own_refusals_are_json_errors_with_a_code(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    # given a signed-in caller
+    token = world.token(await world.user(RoleName.PROVINCIAL_STAFF))
+    headers = {"authorization": f"Bearer {token}"}
+    refusals = (
+        # an operation name the document does not hold
+        client.post(
+            "/graphql",
+            json={"query": "query A { me { id } }", "operationName": "<script>"},
+            headers=headers,
+        ),
+        # a batch
+        client.post("/graphql", json=[{"query": "{ me { id } }"}], headers=headers),
+        # a query over GET
+        client.get(
+            "/graphql",
+            params={"query": "{ me { id } }"},
+            headers={**headers, "accept": "application/json"},
+        ),
+    )
+    for refusal in refusals:
+        response = await refusal
+        # then each is a 4xx JSON error in the shape and vocabulary of every other refusal
+        assert 400 <= response.status_code < 500
+        assert response.headers["content-type"] == "application/json"
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert error["extensions"]["requestId"] == response.headers["x-request-id"]
