@@ -1,6 +1,8 @@
 # mic: the two commands a newcomer needs are `make run` and `make test`.
 # Another interpreter or virtualenv: make install PYTHON=python3.13 VENV=.venv-3.13 (3.11 to 3.13).
-PYTHON ?= python3.11
+# The first of python3.11, 3.12, 3.13 that runs (a pyenv shim of a version not selected fails).
+PYTHON ?= $(firstword $(foreach p,python3.11 python3.12 python3.13,\
+	$(shell $(p) -c 'import sys' >/dev/null 2>&1 && echo $(p))) python3.11)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

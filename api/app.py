@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException  # what strawberry raises for its own refusals
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -128,6 +129,17 @@ class MicGraphQL(GraphQL[Context, None]):
         return graphiql_page()
 
 
+async def http_refusal(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (404 no route, 405 a method the route does not take) as JSON."""
+    assert isinstance(exc, StarletteHTTPException)
+    request_id = request.scope.get("state", {}).get("request_id", "-")
+    response = error_response(
+        exc.status_code, code_of_status(exc.status_code), str(exc.detail), request_id
+    )
+    response.headers.update(exc.headers or {})  # Allow, on a 405
+    return response
+
+
 async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -237,6 +249,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> A
         allow_queries_via_get=False,
     )
     app = Starlette(
+        # Starlette's own 404 and 405 (no such route, a method a route does not take) answer the
+        # JSON error of every other refusal, not text/plain.
+        exception_handlers={StarletteHTTPException: http_refusal},
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),

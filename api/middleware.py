@@ -37,8 +37,15 @@ RETRY_AFTER_S = b"2"  # seconds, on every 503 that does not name its own
 
 
 async def _json(
-    send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] | None = None
+    scope: Scope,
+    send: Send,
+    status: int,
+    body: dict[str, Any],
+    headers: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
+    """Answer a refusal of the middleware itself; its code is the request's outcome (metrics and
+    the access line say UNAUTHENTICATED for a rejected token, not just 4xx)."""
+    scope.setdefault("state", {})["refused"] = body["errors"][0]["extensions"]["code"]
     payload = json.dumps(body).encode()
     await send(
         {
@@ -93,6 +100,7 @@ class RequestIdMiddleware:
                 raise  # half an answer cannot be mended: uvicorn closes the connection
             log.warning("request cut by shutdown", extra={"request_id": request_id})
             await _json(
+                scope,
                 send_with_id,
                 503,
                 error_body(
@@ -106,6 +114,7 @@ class RequestIdMiddleware:
                 raise
             log.exception("unhandled error", extra={"request_id": request_id})
             await _json(
+                scope,
                 send_with_id,
                 500,
                 error_body("internal error; quote the request id", Code.INTERNAL, request_id),
@@ -127,7 +136,7 @@ def access(scope: Scope, status: int, seconds: float) -> None:
         label = operation_label(graphql, signed_in=principal is not None)
         code = str(state.get("outcome", "OK"))
     else:
-        label, code = route_label(scope), status_class(status)
+        label, code = route_label(scope), state.get("refused") or status_class(status)
     observe_request(label, code, seconds)
     fields = {
         "method": scope.get("method"),
@@ -179,10 +188,10 @@ class BodyLimitMiddleware:
                 declared = int(length)
             except ValueError:
                 bad = error_body("bad content-length", Code.BAD_USER_INPUT, request_id)
-                await _json(send, 400, bad)
+                await _json(scope, send, 400, bad)
                 return
             if declared > max_bytes:
-                await _json(send, 413, too_large)
+                await _json(scope, send, 413, too_large)
                 return
         received = 0
         response_started = False
@@ -206,7 +215,7 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not response_started:
-                await _json(send, 413, too_large)
+                await _json(scope, send, 413, too_large)
 
 
 # Paths that read the Authorization header themselves: /metrics takes the metrics token, which
@@ -237,6 +246,7 @@ class AuthenticationMiddleware:
             except InvalidToken as exc:
                 log.info("rejected token: %s", exc, extra={"request_id": state.get("request_id")})
                 await _json(
+                    scope,
                     send,
                     401,
                     error_body(

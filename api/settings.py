@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-insecure-secret-change-me-0123456789"  # noqa: S105 - refused in production
@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _empty_metrics_token_is_none(cls, value: object) -> object:
+        # compose passes MIC_METRICS_TOKEN="" when the operator set none: that is "no token".
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:

@@ -64,7 +64,8 @@ def configure_tracing(settings: Settings) -> None:
 
         exporter = OTLPSpanExporter()  # OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, _HEADERS, …
     else:
-        exporter = ConsoleSpanExporter()
+        # One span per line, like the JSON log lines beside it on the terminal.
+        exporter = ConsoleSpanExporter(formatter=lambda span: span.to_json(indent=None) + "\n")
     # OTEL_RESOURCE_ATTRIBUTES adds to the resource; OTEL_TRACES_SAMPLER picks the sampler.
     resource = Resource.create({"service.name": settings.otel_service_name})
     provider = TracerProvider(resource=resource)

@@ -56,8 +56,8 @@ async def require_materials(centre: Centre) -> None:
     )
     if missing:
         raise BadInput(
-            "required materials are missing: " + ", ".join(k.value for k in missing),
-            missing=[k.value for k in missing],
+            "required materials are missing: " + ", ".join(term(k) for k in missing),
+            missing=[term(k) for k in missing],
         )
 
 

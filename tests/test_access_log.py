@@ -111,3 +111,32 @@ async def test_a_path_with_unicode_line_breaks_stays_one_line(
         text = formatter.format(record)
         assert len(text.splitlines()) == 1, repr(separator)
         assert separator in json.loads(text)["path"]
+
+
+async def test_the_middlewares_own_refusals_carry_their_code(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    # when the middleware refuses before GraphQL runs: a token it cannot verify, a body over
+    # the limit, a content-length that is not a number
+    await client.post(
+        "/graphql",
+        json={"query": "query WhoAmI { me { id } }"},
+        headers={"authorization": "Bearer garbage"},
+    )
+    await client.post(
+        "/graphql", content=b"x" * (300 * 1024), headers={"content-type": "application/json"}
+    )
+    await client.post(
+        "/graphql",
+        content=b"{}",
+        headers={"content-type": "application/json", "content-length": "lots"},
+    )
+    # then each line (and its metric) carries the refusal's code, not only its status class
+    lines = _lines(caplog)
+    assert [(line["status"], line["code"]) for line in lines] == [
+        (401, "UNAUTHENTICATED"),
+        (413, "BAD_USER_INPUT"),
+        (400, "BAD_USER_INPUT"),
+    ]
+    assert all(line["operation"] == "POST /graphql" for line in lines)

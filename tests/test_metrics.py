@@ -476,3 +476,17 @@ async def test_two_workers_are_summed_in_every_scrape(
     assert len(served) == requests
     assert all(line["logger"] == "mic.access" for line in served)
     assert "uvicorn.access" not in {line.get("logger") for line in lines}
+
+
+def test_an_empty_metrics_token_is_no_token_and_a_short_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given MIC_METRICS_TOKEN as compose passes it when the operator set none
+    monkeypatch.setenv("MIC_METRICS_TOKEN", "")
+    # then the service has no metrics token (loopback only), rather than refusing to start
+    assert Settings().metrics_token is None
+    # and a token too short to be a secret stops the service at start-up
+    for short in ("x", "fifteen-chars!!"):
+        monkeypatch.setenv("MIC_METRICS_TOKEN", short)
+        with pytest.raises(ValueError, match="at least 16"):
+            Settings()

@@ -112,6 +112,31 @@ def test_every_invalid_move_gives_current_status_as_a_term() -> None:
     assert found >= 25
 
 
+def test_no_refusal_shows_a_stored_code() -> None:
+    # given every refusal raised in the operations
+    refusals = {"BadInput", "InvalidMove", "Conflict", "NotAllowed", "NotFound", "DomainError"}
+    found = 0
+    for path in (ROOT / "services").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in refusals
+            ):
+                continue
+            found += 1
+            # then nothing in its message or details is an enum's stored `.value`
+            parts = [*node.args, *(k.value for k in node.keywords)]
+            leaks = [
+                n
+                for part in parts
+                for n in ast.walk(part)
+                if isinstance(n, ast.Attribute) and n.attr == "value"
+            ]
+            assert not leaks, f"{path.name}:{node.lineno}"
+    assert found >= 100
+
+
 def test_the_export_labels_are_the_schema_enums_chinese_descriptions() -> None:
     # given the Chinese labels the exports show beside each code
     tables = {
@@ -245,3 +270,23 @@ async def test_strawberrys_own_refusals_are_json_errors_with_a_code(
         (error,) = response.json()["errors"]
         assert error["extensions"]["code"] == "BAD_USER_INPUT"
         assert error["extensions"]["requestId"] == response.headers["x-request-id"]
+
+
+async def test_starlettes_own_refusals_are_json_errors_with_a_code(
+    client: httpx.AsyncClient,
+) -> None:
+    # when a path no route takes, or a method a route does not take, is asked for
+    for method, path, status, code in (
+        ("GET", "/nope", 404, "NOT_FOUND"),
+        ("DELETE", "/metrics", 405, "BAD_USER_INPUT"),
+        ("GET", "/documents", 405, "BAD_USER_INPUT"),
+    ):
+        response = await client.request(method, path)
+        # then the answer is the JSON error of every other refusal, with its code
+        assert response.status_code == status, (method, path)
+        assert response.headers["content-type"] == "application/json"
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["code"] == code
+        assert error["extensions"]["requestId"] == response.headers["x-request-id"]
+        if status == 405:
+            assert response.headers["allow"]

@@ -105,7 +105,8 @@ async def test_r_life_the_whole_path_each_step_by_its_own_role(api: Api, world: 
     # submission needs the call's required materials
     missing = await programme.move("lead", centre, "SUBMIT")
     assert missing["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    assert "construction_plan" in missing["errors"][0]["message"]
+    assert "CONSTRUCTION_PLAN" in missing["errors"][0]["message"]
+    assert missing["errors"][0]["extensions"]["missing"] == ["CONSTRUCTION_PLAN"]
     await upload_plan(programme, centre)
     await _step(programme, "lead", centre, "SUBMIT")
     await _refusals_change_nothing(programme, centre, readable)
