@@ -22,8 +22,11 @@ import secrets
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
+
+from api.problems import error_response
+from schema.errors import Code
 
 STATIC_DIR = Path(__file__).parent / "static" / "graphiql"
 PAGE = STATIC_DIR / "index.html"
@@ -99,11 +102,12 @@ def graphiql_page() -> Response:
 
 
 async def graphiql_asset(request: Request) -> Response:
-    """One file of ``ASSETS`` with its content type; 404 (text) for any other name."""
+    """One file of ``ASSETS`` with its content type; 404 ``NOT_FOUND`` for any other name."""
     name = request.path_params["name"]
     media_type = ASSETS.get(name)
     if media_type is None:
-        return PlainTextResponse("Not Found", status_code=404)
+        request_id = request.scope.get("state", {}).get("request_id", "-")
+        return error_response(404, Code.NOT_FOUND, "no such file", request_id)
     return FileResponse(STATIC_DIR / name, media_type=media_type, headers=_ASSET_HEADERS)
 
 
