@@ -18,10 +18,8 @@ from typing import Any
 from tortoise import Tortoise
 
 from api.db import close_db, init_db, tortoise_config
+from api.metrics import MULTIPROC_ENV
 from api.settings import Settings, get_settings
-
-# prometheus-client's multiprocess mode: the directory where the workers' metrics meet.
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 # sysexits.h EX_UNAVAILABLE: a service the command needs (the database) cannot be reached.
 EX_UNAVAILABLE = 69

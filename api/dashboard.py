@@ -38,13 +38,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-SECURITY_HEADERS = {
-    "content-security-policy": CONTENT_SECURITY_POLICY,
+# The headers of every HTML page the service serves (this one and GraphiQL's, api/graphiql.py),
+# beside each page's own Content-Security-Policy.
+PAGE_HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
     "cache-control": "no-store",
 }
+SECURITY_HEADERS = {"content-security-policy": CONTENT_SECURITY_POLICY, **PAGE_HEADERS}
 
 
 async def dashboard_page(_: Request) -> Response:

@@ -19,12 +19,14 @@ production nothing here is routed and ``MicGraphQL`` renders no IDE (strawberry 
 from __future__ import annotations
 
 import secrets
+from functools import cache
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from api.dashboard import PAGE_HEADERS
 from api.problems import error_response
 from schema.errors import Code
 
@@ -73,13 +75,6 @@ def content_security_policy(style_nonce: str) -> str:
     )
 
 
-SECURITY_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-    "cache-control": "no-store",
-}
-
 # The assets change only with a new release of the service: revalidate (ETag), never store blind.
 _ASSET_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -88,16 +83,21 @@ _ASSET_HEADERS = {
 }
 
 
+@cache
+def _template() -> str:
+    return PAGE.read_text(encoding="utf-8")  # read once: the file changes only with a release
+
+
 def graphiql_html(style_nonce: str) -> str:
     """The page's HTML (UTF-8 text) carrying ``style_nonce``; it loads everything else from
     ``/graphiql/static``."""
-    return PAGE.read_text(encoding="utf-8").replace("{{style_nonce}}", style_nonce)
+    return _template().replace("{{style_nonce}}", style_nonce)
 
 
 def graphiql_page() -> Response:
     """The page as an HTML response (200, UTF-8) with a fresh style nonce and its CSP."""
     nonce = secrets.token_urlsafe(18)  # URL-safe base64: nothing to escape in HTML or CSP
-    headers = {**SECURITY_HEADERS, "content-security-policy": content_security_policy(nonce)}
+    headers = {**PAGE_HEADERS, "content-security-policy": content_security_policy(nonce)}
     return Response(graphiql_html(nonce), media_type="text/html; charset=utf-8", headers=headers)
 
 
